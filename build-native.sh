@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Builds llama.cpp at the pinned commit (cmake/llama-cpp-pin.cmake) with mtmd as shared libraries,
+# stages them for the natives jar, and builds llama.cpp's own tools from the same tree and flags.
+#
+#   ./build-native.sh                 CPU build for this machine
+#   ./build-native.sh --cuda          GGML_CUDA=ON, classifier <os>-<arch>-cuda (likewise --vulkan, --metal)
+#   ./build-native.sh -DGGML_AVX512=OFF ...   extra CMake options pass through
+#   ./build-native.sh --bindings      regenerate bindings/ with jextract ($JEXTRACT or --jextract PATH)
+#
+# Environment:
+#   LLAMA_CPP_GIT        git URL or local mirror to fetch llama.cpp from (default: upstream)
+#   LLAMA_PANAMA_CACHE   cache for the checkout, the CMake build and the staged natives
+#                        (default: ~/.cache/llama-panama); kept between runs so rebuilds are incremental
+#   JEXTRACT             jextract launcher for --bindings
+#   LIBCLANG_DIR         directory holding libclang 13 (libclang.so) for jextract
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+pin_value() { sed -n "s/^set($1 \"\(.*\)\")$/\1/p" "$here/cmake/llama-cpp-pin.cmake"; }
+commit=$(pin_value LLAMA_CPP_COMMIT)
+git_url=${LLAMA_CPP_GIT:-$(pin_value LLAMA_CPP_DEFAULT_GIT_URL)}
+cache=${LLAMA_PANAMA_CACHE:-$HOME/.cache/llama-panama}
+
+die() { echo "build-native.sh: $*" >&2; exit 1; }
+
+variant=""
+allow_unpinned=OFF
+bindings=false
+jobs=$(nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
+jextract=${JEXTRACT:-}
+cmake_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --cuda)   variant=cuda;   cmake_args+=(-DGGML_CUDA=ON) ;;
+    --vulkan) variant=vulkan; cmake_args+=(-DGGML_VULKAN=ON) ;;
+    --metal)  cmake_args+=(-DGGML_METAL=ON -DGGML_METAL_EMBED_LIBRARY=ON) ;;
+    --portable) cmake_args+=(-DGGML_NATIVE=OFF) ;;
+    --variant) variant=$2; shift ;;
+    --allow-unpinned) allow_unpinned=ON ;;
+    --bindings) bindings=true ;;
+    --jextract) jextract=$2; shift ;;
+    -j) jobs=$2; shift ;;
+    -D*) cmake_args+=("$1") ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) die "unknown option '$1' (see --help)" ;;
+  esac
+  shift
+done
+
+# --- source: a checkout in the cache, at the pinned commit -------------------------------------
+src="$cache/llama.cpp"
+ensure_source() {
+  if [ ! -d "$src/.git" ]; then
+    echo "== fetching llama.cpp $commit from $git_url"
+    rm -rf "$src.tmp" && git init -q "$src.tmp"
+    local g=(git -C "$src.tmp")
+    # The build needs no vocab GGUFs from models/; skipping them keeps the checkout small and
+    # works with mirrors that hold the commit but not those large blobs.
+    "${g[@]}" sparse-checkout set --no-cone '/*' '!/models/*.gguf'
+    "${g[@]}" remote add origin "$git_url"
+    if [ -d "$git_url" ]; then
+      # A local mirror: let it serve a bare SHA and a blob filter, as GitHub does.
+      "${g[@]}" config remote.origin.uploadpack \
+        'git -c uploadpack.allowFilter=true -c uploadpack.allowAnySHA1InWant=true upload-pack'
+    fi
+    # Blobs come lazily at checkout, so only the files the sparse checkout keeps are fetched.
+    if ! "${g[@]}" fetch -q --depth 1 --filter=blob:none origin "$commit"; then
+      echo "   shallow fetch of the bare commit refused; fetching all branches" >&2
+      "${g[@]}" fetch -q --filter=blob:none origin '+refs/heads/*:refs/remotes/origin/*' \
+        || die "cannot fetch llama.cpp from '$git_url'. Set LLAMA_CPP_GIT to a reachable mirror."
+    fi
+    "${g[@]}" -c advice.detachedHead=false checkout -q "$commit" \
+      || die "cannot check out $commit from '$git_url'"
+    mv "$src.tmp" "$src"
+  fi
+  local head
+  head=$(git -C "$src" rev-parse HEAD)
+  if [ "$head" != "$commit" ]; then
+    if [ "$allow_unpinned" = ON ]; then
+      echo "!! WARNING: $src is at $head, not the pinned $commit (--allow-unpinned)" >&2
+    else
+      die "$src is at $head, not the pinned $commit. Remove it, or pass --allow-unpinned."
+    fi
+  fi
+}
+
+# --- bindings: jextract over llama.h, mtmd.h, mtmd-helper.h ------------------------------------
+regen_bindings() {
+  [ -n "$jextract" ] || die "--bindings needs jextract: set JEXTRACT or pass --jextract PATH"
+  local out="$here/bindings/src/main/java"
+  local args="$here/bindings/jextract.args"
+  local includes=(-I "$src/include" -I "$src/ggml/include" -I "$src/tools/mtmd")
+  rm -rf "$out/io/github/llamapanama/internal/ffm"
+  mkdir -p "$out"
+  # One umbrella header, so that all three headers share one set of ggml/llama types.
+  local umbrella
+  umbrella=$(mktemp -d)/llama_panama.h
+  printf '#include "llama.h"\n#include "mtmd.h"\n#include "mtmd-helper.h"\n#include "gguf.h"\n' > "$umbrella"
+  echo "== jextract -> $out"
+  (cd "$(dirname "$umbrella")" && env -u JAVA_TOOL_OPTIONS "$jextract" "${includes[@]}" --output "$out" @"$args" llama_panama.h)
+  # Two deterministic rewrites, so the output is machine-independent and compiles with --release 22:
+  # - jextract writes header paths into comments: make them relative to the llama.cpp tree;
+  # - current jextract emits SymbolLookup.findOrThrow, which is JDK 23+: use find().orElseThrow().
+  find "$out/io/github/llamapanama/internal/ffm" -name '*.java' -exec sed -i \
+    -e "s#$(dirname "$umbrella")/##g" -e "s#$src/##g" \
+    -e 's/SYMBOL_LOOKUP\.findOrThrow(\("[^"]*"\))/SYMBOL_LOOKUP.find(\1).orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + \1))/g' \
+    {} +
+  echo "== bindings regenerated; 'git diff --exit-code bindings/' shows any change"
+}
+
+ensure_source
+if $bindings; then
+  regen_bindings
+  exit 0
+fi
+
+command -v cmake >/dev/null || die "cmake is required (3.16 or newer)"
+
+build="$cache/build/${variant:-cpu}"
+mkdir -p "$build"
+echo "== configuring $build"
+cmake -S "$here/native" -B "$build" -DCMAKE_BUILD_TYPE=Release \
+  -DLLAMA_CPP_SOURCE_DIR="$src" \
+  -DLLAMA_PANAMA_VARIANT="$variant" \
+  -DLLAMA_PANAMA_ALLOW_UNPINNED="$allow_unpinned" \
+  -DLLAMA_PANAMA_STAGE_ROOT="$cache/natives" \
+  -DLLAMA_PANAMA_TOOLS_ROOT="$cache/tools" \
+  ${cmake_args[@]+"${cmake_args[@]}"} > "$build/configure.log" 2>&1 \
+  || { tail -40 "$build/configure.log" >&2; die "CMake configure failed (full log: $build/configure.log)"; }
+classifier=$(cat "$build/classifier.txt")
+
+echo "== building $classifier with $jobs jobs"
+cmake --build "$build" --target stage -j "$jobs"
+echo "== natives: $cache/natives/$classifier"
+echo "== tools:   $cache/tools/$classifier"

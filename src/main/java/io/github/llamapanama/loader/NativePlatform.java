@@ -1,0 +1,43 @@
+package io.github.llamapanama.loader;
+
+import java.util.Locale;
+
+/**
+ * The platform part of a natives classifier, {@code <os>-<arch>}: linux-x86_64, linux-aarch64,
+ * macos-aarch64, macos-x86_64, windows-x86_64. A GPU build appends its variant
+ * (linux-x86_64-cuda). cmake/platform-classifier.cmake derives the same names.
+ */
+public record NativePlatform(String os, String arch) {
+
+    public static NativePlatform current() {
+        return of(System.getProperty("os.name", ""), System.getProperty("os.arch", ""));
+    }
+
+    static NativePlatform of(String osName, String osArch) {
+        String name = osName.toLowerCase(Locale.ROOT);
+        String os = name.startsWith("linux") ? "linux"
+                : name.startsWith("mac") || name.startsWith("darwin") ? "macos"
+                : name.startsWith("windows") ? "windows"
+                : name.replaceAll("[^a-z0-9]", "");
+        String a = osArch.toLowerCase(Locale.ROOT);
+        String arch = switch (a) {
+            case "amd64", "x86_64", "x64" -> "x86_64";
+            case "aarch64", "arm64" -> "aarch64";
+            default -> a;
+        };
+        return new NativePlatform(os, arch);
+    }
+
+    public String classifier() {
+        return os + "-" + arch;
+    }
+
+    /** The file name of a shared library on this platform: libllama.so, libllama.dylib, llama.dll. */
+    public String libraryFile(String name) {
+        return switch (os) {
+            case "windows" -> name + ".dll";
+            case "macos" -> "lib" + name + ".dylib";
+            default -> "lib" + name + ".so";
+        };
+    }
+}
