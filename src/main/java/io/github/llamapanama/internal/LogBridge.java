@@ -18,6 +18,8 @@ public final class LogBridge {
     private static final Logger LOGGER = System.getLogger("io.github.llamapanama.native");
     private static final ThreadLocal<StringBuilder> LINE = ThreadLocal.withInitial(StringBuilder::new);
     private static final ThreadLocal<Level> LINE_LEVEL = new ThreadLocal<>();
+    /** Warnings and errors logged on this thread while a native call runs, for its exception. */
+    private static final ThreadLocal<StringBuilder> CAPTURE = new ThreadLocal<>();
     private static volatile Level threshold = Level.valueOf(
             System.getProperty("llama.panama.log", "ERROR").trim().toUpperCase(java.util.Locale.ROOT));
 
@@ -34,6 +36,21 @@ public final class LogBridge {
     static void install() {
         MemorySegment stub = ggml_log_callback.allocate(LogBridge::onLog, Arena.global());
         LlamaNative.llama_log_set(stub, MemorySegment.NULL);
+    }
+
+    /**
+     * Starts recording warnings and errors that native code logs on this thread, so that a
+     * failure can name llama.cpp's own reason. Pair with {@link #endCapture()}.
+     */
+    public static void beginCapture() {
+        CAPTURE.set(new StringBuilder());
+    }
+
+    /** Stops recording and returns what was logged, one message per line (may be empty). */
+    public static String endCapture() {
+        StringBuilder sb = CAPTURE.get();
+        CAPTURE.remove();
+        return sb == null ? "" : sb.toString().strip();
     }
 
     /** The System.Logger level for a ggml_log_level, or null for a continuation. */
@@ -54,11 +71,20 @@ public final class LogBridge {
             } else {
                 level = LINE_LEVEL.get() == null ? Level.INFO : LINE_LEVEL.get();
             }
+            StringBuilder capture = CAPTURE.get();
+            boolean captured = capture != null && level.getSeverity() >= Level.WARNING.getSeverity();
+            if (level.getSeverity() < threshold.getSeverity() && !captured) {
+                return;
+            }
+            String piece = text.reinterpret(Integer.MAX_VALUE).getString(0);
+            if (captured) {
+                capture.append(piece);
+            }
             if (level.getSeverity() < threshold.getSeverity()) {
                 return;
             }
             StringBuilder line = LINE.get();
-            line.append(text.reinterpret(Integer.MAX_VALUE).getString(0));
+            line.append(piece);
             if (line.length() > 0 && line.charAt(line.length() - 1) == '\n') {
                 line.setLength(line.length() - 1);
                 LOGGER.log(level, line.toString());

@@ -1,0 +1,427 @@
+package io.github.llamapanama.model;
+
+import io.github.llamapanama.LlamaException;
+import io.github.llamapanama.internal.LogBridge;
+import io.github.llamapanama.internal.NativeResource;
+import io.github.llamapanama.internal.ffm.LlamaNative;
+import io.github.llamapanama.internal.ffm.ggml_abort_callback;
+import io.github.llamapanama.internal.ffm.llama_context_params;
+import io.github.llamapanama.internal.ffm.llama_perf_context_data;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CancellationException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * An inference context (llama_context): the KV cache and compute buffers for one or more
+ * sequences on a {@link Model}. One thread drives it at a time; a second thread that calls in
+ * while the first is inside gets an {@link IllegalStateException}. {@link #cancel()} is the
+ * exception: any thread may call it to abort the running decode.
+ */
+public final class Context extends NativeResource {
+    private final Model model;
+    private final Vocab vocab;
+    private final MemorySegment ctx;
+    private final int contextSize;
+    private final int batchSize;
+    private final int ubatchSize;
+    private final int maxSequences;
+    private final boolean embeddings;
+    private final KvCache kvCache = new KvCache(this);
+    private volatile boolean abortRequested;
+
+    Context(Model model, ContextParams params) {
+        super("context");
+        this.model = model;
+        this.vocab = model.vocab();
+        long maxSeq = LlamaNative.llama_max_parallel_sequences();
+        if (params.maxSequences() > maxSeq) {
+            throw new IllegalArgumentException("maxSequences " + params.maxSequences()
+                    + " exceeds llama.cpp's limit of " + maxSeq);
+        }
+        if (params.contextSize() > 0 && params.contextSize() < 8) {
+            throw new IllegalArgumentException("contextSize must be 0 or at least 8, was " + params.contextSize());
+        }
+        MemorySegment created;
+        String log;
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment p = params.toNative(call);
+            // The abort stub lives as long as the context: llama.cpp calls it from decode.
+            llama_context_params.abort_callback(p, ggml_abort_callback.allocate(data -> abortRequested, arena));
+            LogBridge.beginCapture();
+            try {
+                created = LlamaNative.llama_init_from_model(model.handle(), p);
+            } finally {
+                log = LogBridge.endCapture();
+            }
+        }
+        if (created.equals(MemorySegment.NULL)) {
+            arena.close();
+            throw new LlamaException("llama.cpp could not create a context for " + model.path().getFileName()
+                    + (log.isEmpty() ? "" : ": " + log.replace('\n', ' ')));
+        }
+        this.ctx = created.reinterpret(arena, LlamaNative::llama_free);
+        this.contextSize = (int) LlamaNative.llama_n_ctx(ctx);
+        this.batchSize = (int) LlamaNative.llama_n_batch(ctx);
+        this.ubatchSize = (int) LlamaNative.llama_n_ubatch(ctx);
+        this.maxSequences = (int) LlamaNative.llama_n_seq_max(ctx);
+        this.embeddings = params.embeddings();
+        model.contextOpened();
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    /** n_ctx: the KV cache size in tokens (per context; shared by its sequences). */
+    public int contextSize() {
+        return contextSize;
+    }
+
+    /** n_batch: most tokens one {@link #decode} may submit. */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    public int ubatchSize() {
+        return ubatchSize;
+    }
+
+    public int maxSequences() {
+        return maxSequences;
+    }
+
+    public KvCache kvCache() {
+        return kvCache;
+    }
+
+    /** A token batch sized for this context: n_batch tokens, each in up to n_seq_max sequences. */
+    public Batch newBatch() {
+        return Batch.ofTokens(batchSize, maxSequences);
+    }
+
+    /**
+     * Runs the model on a batch (llama_decode). Inputs are checked in Java first, because
+     * llama.cpp asserts on some of them.
+     *
+     * @throws ContextFullException  if the KV cache has no room for the batch
+     * @throws CancellationException if {@link #cancel()} aborted it
+     */
+    public void decode(Batch batch) {
+        enter();
+        try {
+            checkBatch(batch);
+            int rc = LlamaNative.llama_decode(ctx, batch.struct());
+            if (rc != 0) {
+                throw decodeFailure(rc, batch.size());
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    private void checkBatch(Batch batch) {
+        int n = batch.size();
+        if (n == 0) {
+            throw new IllegalArgumentException("empty batch");
+        }
+        if (n > batchSize) {
+            throw new IllegalArgumentException("batch of " + n + " tokens exceeds n_batch " + batchSize
+                    + ": split it or create the context with a larger batchSize");
+        }
+        if (embeddings && n > ubatchSize) {
+            throw new IllegalArgumentException("embedding batch of " + n + " tokens exceeds n_ubatch " + ubatchSize);
+        }
+        int nVocab = vocab.size();
+        boolean tokens = !batch.isEmbeddings();
+        for (int i = 0; i < n; i++) {
+            if (tokens) {
+                int t = batch.token(i);
+                if (t < 0 || t >= nVocab) {
+                    throw new IllegalArgumentException("batch entry " + i + ": token " + t
+                            + " is outside the vocabulary [0, " + nVocab + ")");
+                }
+            }
+            for (int s = 0, k = batch.sequenceCount(i); s < k; s++) {
+                int seq = batch.sequence(i, s);
+                if (seq < 0 || seq >= maxSequences) {
+                    throw new IllegalArgumentException("batch entry " + i + ": sequence " + seq
+                            + " is outside [0, " + maxSequences + ")");
+                }
+            }
+        }
+    }
+
+    private RuntimeException decodeFailure(int rc, int n) {
+        return switch (rc) {
+            case 1 -> new ContextFullException("no room in the KV cache for " + n + " more tokens (n_ctx "
+                    + contextSize + "): the context is full");
+            case 2 -> {
+                abortRequested = false;
+                yield new CancellationException("decode cancelled");
+            }
+            default -> new LlamaException("llama_decode failed with " + rc
+                    + (rc == -1 ? " (invalid batch)" : " (compute error)"));
+        };
+    }
+
+    /**
+     * Asks the running (or next) decode to stop; safe from any thread. The decode then throws
+     * {@link CancellationException}.
+     */
+    public void cancel() {
+        abortRequested = true;
+    }
+
+    /** True after {@link #cancel()} until a decode honours it or {@link #clearCancel()} runs. */
+    public boolean isCancelRequested() {
+        return abortRequested;
+    }
+
+    public void clearCancel() {
+        abortRequested = false;
+    }
+
+    /**
+     * Logits of batch entry {@code i} of the last decode (negative counts from the end), as a
+     * zero-copy view of n_vocab floats; valid until the next decode.
+     */
+    public MemorySegment logits(int i) {
+        MemorySegment l = call(c -> LlamaNative.llama_get_logits_ith(c, i));
+        if (l.equals(MemorySegment.NULL)) {
+            throw new IllegalArgumentException("no logits for batch entry " + i + " (was its logits flag set?)");
+        }
+        return l.reinterpret((long) vocab.size() * Float.BYTES);
+    }
+
+    /** Embedding of batch entry {@code i} (pooling NONE), a zero-copy view of n_embd floats. */
+    public MemorySegment embeddings(int i) {
+        MemorySegment e = call(c -> LlamaNative.llama_get_embeddings_ith(c, i));
+        if (e.equals(MemorySegment.NULL)) {
+            throw new IllegalArgumentException("no embedding for batch entry " + i
+                    + " (is the context in embeddings mode, and was its logits flag set?)");
+        }
+        return e.reinterpret((long) model.embeddingSize() * Float.BYTES);
+    }
+
+    /** Pooled embedding of sequence {@code seqId} (pooling other than NONE). */
+    public MemorySegment sequenceEmbeddings(int seqId) {
+        checkSequence(seqId, false);
+        MemorySegment e = call(c -> LlamaNative.llama_get_embeddings_seq(c, seqId));
+        if (e.equals(MemorySegment.NULL)) {
+            throw new IllegalArgumentException("no pooled embedding for sequence " + seqId);
+        }
+        return e.reinterpret((long) model.embeddingSize() * Float.BYTES);
+    }
+
+    public PoolingType pooling() {
+        return PoolingType.of(call(c -> LlamaNative.llama_pooling_type(c)));
+    }
+
+    public void setThreads(int threads, int batchThreads) {
+        if (threads < 1 || batchThreads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1");
+        }
+        run(c -> LlamaNative.llama_set_n_threads(c, threads, batchThreads));
+    }
+
+    public PerfTimings perf() {
+        return call(c -> {
+            try (Arena call = Arena.ofConfined()) {
+                MemorySegment d = LlamaNative.llama_perf_context(call, c);
+                return new PerfTimings(llama_perf_context_data.t_load_ms(d), llama_perf_context_data.t_p_eval_ms(d),
+                        llama_perf_context_data.n_p_eval(d), llama_perf_context_data.t_eval_ms(d),
+                        llama_perf_context_data.n_eval(d));
+            }
+        });
+    }
+
+    public void resetPerf() {
+        run(c -> LlamaNative.llama_perf_context_reset(c));
+    }
+
+    // ---- state -------------------------------------------------------------------------------
+
+    /** The whole context state (KV cache, logits, RNG) as bytes. */
+    public byte[] saveState() {
+        return call(c -> {
+            long size = LlamaNative.llama_state_get_size(c);
+            try (Arena call = Arena.ofConfined()) {
+                MemorySegment buf = call.allocate(size);
+                long n = LlamaNative.llama_state_get_data(c, buf, size);
+                return buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+            }
+        });
+    }
+
+    /** Restores a state from {@link #saveState()}. */
+    public void loadState(byte[] state) {
+        run(c -> {
+            try (Arena call = Arena.ofConfined()) {
+                MemorySegment buf = call.allocateFrom(ValueLayout.JAVA_BYTE, state);
+                if (LlamaNative.llama_state_set_data(c, buf, state.length) == 0) {
+                    throw new LlamaException("llama.cpp rejected the state (" + state.length
+                            + " bytes): not from a context of this model and size?");
+                }
+            }
+        });
+    }
+
+    /** Saves the state plus the tokens it holds (llama_state_save_file). */
+    public void saveState(Path file, int[] tokens) {
+        run(c -> {
+            try (Arena call = Arena.ofConfined()) {
+                if (!LlamaNative.llama_state_save_file(c, call.allocateFrom(file.toString()),
+                        call.allocateFrom(ValueLayout.JAVA_INT, tokens), tokens.length)) {
+                    throw new LlamaException("could not save the state to " + file);
+                }
+            }
+        });
+    }
+
+    /** Loads a state saved by {@link #saveState(Path, int[])} and returns its tokens. */
+    public int[] loadState(Path file) {
+        requireFile(file);
+        return call(c -> {
+            try (Arena call = Arena.ofConfined()) {
+                MemorySegment tokens = call.allocate(ValueLayout.JAVA_INT, contextSize);
+                MemorySegment count = call.allocate(ValueLayout.JAVA_LONG);
+                LogBridge.beginCapture();
+                boolean ok;
+                String log;
+                try {
+                    ok = LlamaNative.llama_state_load_file(c, call.allocateFrom(file.toString()), tokens, contextSize, count);
+                } finally {
+                    log = LogBridge.endCapture();
+                }
+                if (!ok) {
+                    throw new LlamaException("could not load the state from " + file
+                            + (log.isEmpty() ? "" : ": " + log.replace('\n', ' ')));
+                }
+                return tokens.asSlice(0, count.get(ValueLayout.JAVA_LONG, 0) * Integer.BYTES).toArray(ValueLayout.JAVA_INT);
+            }
+        });
+    }
+
+    /** One sequence's state as bytes (llama_state_seq_get_data). */
+    public byte[] saveSequenceState(int seqId) {
+        checkSequence(seqId, false);
+        return call(c -> {
+            long size = LlamaNative.llama_state_seq_get_size(c, seqId);
+            try (Arena call = Arena.ofConfined()) {
+                MemorySegment buf = call.allocate(Math.max(1, size));
+                long n = LlamaNative.llama_state_seq_get_data(c, buf, size, seqId);
+                return buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+            }
+        });
+    }
+
+    /** Restores one sequence's state into {@code seqId}. */
+    public void loadSequenceState(int seqId, byte[] state) {
+        checkSequence(seqId, false);
+        run(c -> {
+            try (Arena call = Arena.ofConfined()) {
+                MemorySegment buf = call.allocateFrom(ValueLayout.JAVA_BYTE, state);
+                if (LlamaNative.llama_state_seq_set_data(c, buf, state.length, seqId) == 0) {
+                    throw new LlamaException("llama.cpp rejected the sequence state (" + state.length + " bytes)");
+                }
+            }
+        });
+    }
+
+    /** Saves one sequence's state and its tokens to a file. */
+    public void saveSequenceState(Path file, int seqId, int[] tokens) {
+        checkSequence(seqId, false);
+        run(c -> {
+            try (Arena call = Arena.ofConfined()) {
+                if (LlamaNative.llama_state_seq_save_file(c, call.allocateFrom(file.toString()), seqId,
+                        call.allocateFrom(ValueLayout.JAVA_INT, tokens), tokens.length) == 0) {
+                    throw new LlamaException("could not save sequence " + seqId + " to " + file);
+                }
+            }
+        });
+    }
+
+    /** Loads a sequence state file into {@code seqId} and returns its tokens. */
+    public int[] loadSequenceState(Path file, int seqId) {
+        checkSequence(seqId, false);
+        requireFile(file);
+        return call(c -> {
+            try (Arena call = Arena.ofConfined()) {
+                MemorySegment tokens = call.allocate(ValueLayout.JAVA_INT, contextSize);
+                MemorySegment count = call.allocate(ValueLayout.JAVA_LONG);
+                if (LlamaNative.llama_state_seq_load_file(c, call.allocateFrom(file.toString()), seqId, tokens,
+                        contextSize, count) == 0) {
+                    throw new LlamaException("could not load sequence state from " + file);
+                }
+                return tokens.asSlice(0, count.get(ValueLayout.JAVA_LONG, 0) * Integer.BYTES).toArray(ValueLayout.JAVA_INT);
+            }
+        });
+    }
+
+    private static void requireFile(Path file) {
+        try {
+            if (!Files.isRegularFile(file) || Files.size(file) == 0) {
+                throw new LlamaException("no state file at " + file);
+            }
+        } catch (IOException e) {
+            throw new LlamaException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---- plumbing ----------------------------------------------------------------------------
+
+    /** The native llama_context pointer, valid while open. */
+    public MemorySegment handle() {
+        ensureOpen();
+        return ctx;
+    }
+
+    void checkSequence(int seqId, boolean allowAll) {
+        if (seqId < (allowAll ? -1 : 0) || seqId >= maxSequences) {
+            throw new IllegalArgumentException("sequence " + seqId + " is outside [" + (allowAll ? -1 : 0)
+                    + ", " + maxSequences + ")");
+        }
+    }
+
+    void run(Consumer<MemorySegment> action) {
+        enter();
+        try {
+            action.accept(ctx);
+        } finally {
+            exit();
+        }
+    }
+
+    <T> T call(Function<MemorySegment, T> action) {
+        enter();
+        try {
+            return action.apply(ctx);
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Claims the context for the calling thread for a longer run (a generation loop), so that
+     * the per-token calls inside need no claim of their own. Release with {@link #release()}.
+     */
+    public void acquire() {
+        enter();
+    }
+
+    public void release() {
+        exit();
+    }
+
+    @Override
+    protected void beforeFree() {
+        model.contextClosed();
+    }
+}

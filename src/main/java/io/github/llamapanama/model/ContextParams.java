@@ -1,0 +1,148 @@
+package io.github.llamapanama.model;
+
+import io.github.llamapanama.internal.NativeRuntime;
+import io.github.llamapanama.internal.ffm.LlamaNative;
+import io.github.llamapanama.internal.ffm.llama_context_params;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
+/**
+ * llama_context_params. {@link #defaults()} takes llama_context_default_params, except threads:
+ * llama.cpp's default is 4, which oversubscribes small machines, so the default here is the
+ * number of available processors.
+ *
+ * @param contextSize    n_ctx: KV cache size in tokens; 0 = the model's training context
+ * @param batchSize      n_batch: most tokens one {@link Context#decode} call may submit
+ * @param ubatchSize     n_ubatch: physical batch size for compute
+ * @param maxSequences   n_seq_max: distinct sequences (parallel conversations) in the cache
+ * @param threads        threads for generation
+ * @param batchThreads   threads for prompt processing
+ * @param flashAttention use flash attention
+ * @param embeddings     extract embeddings instead of logits
+ * @param pooling        pooling of embeddings
+ * @param typeK          K cache type
+ * @param typeV          V cache type (quantized types need flash attention)
+ * @param offloadKqv     keep the KV cache and attention on the GPU
+ * @param noPerf         skip performance timing
+ */
+public record ContextParams(int contextSize, int batchSize, int ubatchSize, int maxSequences,
+                            int threads, int batchThreads, boolean flashAttention, boolean embeddings,
+                            PoolingType pooling, KvCacheType typeK, KvCacheType typeV, boolean offloadKqv,
+                            boolean noPerf) {
+
+    public ContextParams {
+        Objects.requireNonNull(pooling, "pooling");
+        Objects.requireNonNull(typeK, "typeK");
+        Objects.requireNonNull(typeV, "typeV");
+        positive("batchSize", batchSize);
+        positive("ubatchSize", ubatchSize);
+        positive("maxSequences", maxSequences);
+        positive("threads", threads);
+        positive("batchThreads", batchThreads);
+        if (contextSize < 0) {
+            throw new IllegalArgumentException("contextSize must be >= 0 (0 = the model's), was " + contextSize);
+        }
+        if (typeV.isQuantized() && !flashAttention) {
+            throw new IllegalArgumentException("a quantized V cache (" + typeV + ") needs flashAttention");
+        }
+    }
+
+    private static void positive(String name, int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException(name + " must be >= 1, was " + v);
+        }
+    }
+
+    public static ContextParams defaults() {
+        return Defaults.VALUE;
+    }
+
+    public static Builder builder() {
+        return new Builder(defaults());
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    MemorySegment toNative(Arena arena) {
+        MemorySegment p = LlamaNative.llama_context_default_params(arena);
+        llama_context_params.n_ctx(p, contextSize);
+        llama_context_params.n_batch(p, batchSize);
+        llama_context_params.n_ubatch(p, ubatchSize);
+        llama_context_params.n_seq_max(p, maxSequences);
+        llama_context_params.n_threads(p, threads);
+        llama_context_params.n_threads_batch(p, batchThreads);
+        llama_context_params.flash_attn(p, flashAttention);
+        llama_context_params.embeddings(p, embeddings);
+        llama_context_params.pooling_type(p, pooling.value);
+        llama_context_params.type_k(p, typeK.ggmlType);
+        llama_context_params.type_v(p, typeV.ggmlType);
+        llama_context_params.offload_kqv(p, offloadKqv);
+        llama_context_params.no_perf(p, noPerf);
+        return p;
+    }
+
+    private static final class Defaults {
+        static final ContextParams VALUE;
+
+        static {
+            NativeRuntime.ensureInitialized();
+            int cpus = Runtime.getRuntime().availableProcessors();
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment p = LlamaNative.llama_context_default_params(arena);
+                VALUE = new ContextParams(llama_context_params.n_ctx(p), llama_context_params.n_batch(p),
+                        llama_context_params.n_ubatch(p), llama_context_params.n_seq_max(p), cpus, cpus,
+                        llama_context_params.flash_attn(p), llama_context_params.embeddings(p),
+                        PoolingType.of(llama_context_params.pooling_type(p)),
+                        KvCacheType.of(llama_context_params.type_k(p)), KvCacheType.of(llama_context_params.type_v(p)),
+                        llama_context_params.offload_kqv(p), llama_context_params.no_perf(p));
+            }
+        }
+    }
+
+    public static final class Builder {
+        private int contextSize, batchSize, ubatchSize, maxSequences, threads, batchThreads;
+        private boolean flashAttention, embeddings, offloadKqv, noPerf;
+        private PoolingType pooling;
+        private KvCacheType typeK, typeV;
+
+        private Builder(ContextParams p) {
+            contextSize = p.contextSize;
+            batchSize = p.batchSize;
+            ubatchSize = p.ubatchSize;
+            maxSequences = p.maxSequences;
+            threads = p.threads;
+            batchThreads = p.batchThreads;
+            flashAttention = p.flashAttention;
+            embeddings = p.embeddings;
+            pooling = p.pooling;
+            typeK = p.typeK;
+            typeV = p.typeV;
+            offloadKqv = p.offloadKqv;
+            noPerf = p.noPerf;
+        }
+
+        public Builder contextSize(int n) { contextSize = n; return this; }
+        public Builder batchSize(int n) { batchSize = n; return this; }
+        public Builder ubatchSize(int n) { ubatchSize = n; return this; }
+        public Builder maxSequences(int n) { maxSequences = n; return this; }
+        /** Sets both generation and batch threads. */
+        public Builder threads(int n) { threads = n; batchThreads = n; return this; }
+        public Builder batchThreads(int n) { batchThreads = n; return this; }
+        public Builder flashAttention(boolean on) { flashAttention = on; return this; }
+        public Builder embeddings(boolean on) { embeddings = on; return this; }
+        public Builder pooling(PoolingType type) { pooling = type; return this; }
+        public Builder typeK(KvCacheType type) { typeK = type; return this; }
+        public Builder typeV(KvCacheType type) { typeV = type; return this; }
+        public Builder offloadKqv(boolean on) { offloadKqv = on; return this; }
+        public Builder noPerf(boolean on) { noPerf = on; return this; }
+
+        public ContextParams build() {
+            return new ContextParams(contextSize, batchSize, ubatchSize, maxSequences, threads, batchThreads,
+                    flashAttention, embeddings, pooling, typeK, typeV, offloadKqv, noPerf);
+        }
+    }
+}
