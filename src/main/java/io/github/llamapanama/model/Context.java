@@ -35,6 +35,7 @@ public final class Context extends NativeResource {
     private final boolean embeddings;
     private final KvCache kvCache = new KvCache(this);
     private volatile boolean abortRequested;
+    private int outputs = -1; // entries with logits in the last decode; -1 when unknown
 
     Context(Model model, ContextParams params) {
         super("context");
@@ -103,6 +104,7 @@ public final class Context extends NativeResource {
 
     /** A token batch sized for this context: n_batch tokens, each in up to n_seq_max sequences. */
     public Batch newBatch() {
+        ensureOpen();
         return Batch.ofTokens(batchSize, maxSequences);
     }
 
@@ -116,18 +118,22 @@ public final class Context extends NativeResource {
     public void decode(Batch batch) {
         enter();
         try {
-            checkBatch(batch);
+            int withLogits = checkBatch(batch);
+            outputs = -1;
             int rc = LlamaNative.llama_decode(ctx, batch.struct());
             if (rc != 0) {
                 throw decodeFailure(rc, batch.size());
             }
+            outputs = withLogits;
         } finally {
             exit();
         }
     }
 
-    private void checkBatch(Batch batch) {
+    /** Validates the batch and returns how many of its entries want logits. */
+    private int checkBatch(Batch batch) {
         int n = batch.size();
+        int withLogits = 0;
         if (n == 0) {
             throw new IllegalArgumentException("empty batch");
         }
@@ -141,6 +147,9 @@ public final class Context extends NativeResource {
         int nVocab = vocab.size();
         boolean tokens = !batch.isEmbeddings();
         for (int i = 0; i < n; i++) {
+            if (batch.wantsLogits(i)) {
+                withLogits++;
+            }
             if (tokens) {
                 int t = batch.token(i);
                 if (t < 0 || t >= nVocab) {
@@ -156,6 +165,16 @@ public final class Context extends NativeResource {
                 }
             }
         }
+        return withLogits;
+    }
+
+    /**
+     * True when Java knows, without asking llama.cpp, that {@code index} (counted from the end,
+     * so negative) names an output with logits of the last decode. Lets a sampler skip a
+     * native look-up on the hot path; false means "ask llama_get_logits_ith".
+     */
+    public boolean knownToHaveLogits(int index) {
+        return !embeddings && index < 0 && -index <= outputs;
     }
 
     private RuntimeException decodeFailure(int rc, int n) {
@@ -265,6 +284,7 @@ public final class Context extends NativeResource {
         run(c -> {
             try (Arena call = Arena.ofConfined()) {
                 MemorySegment buf = call.allocateFrom(ValueLayout.JAVA_BYTE, state);
+                outputs = -1;
                 if (LlamaNative.llama_state_set_data(c, buf, state.length) == 0) {
                     throw new LlamaException("llama.cpp rejected the state (" + state.length
                             + " bytes): not from a context of this model and size?");
@@ -295,6 +315,7 @@ public final class Context extends NativeResource {
                 LogBridge.beginCapture();
                 boolean ok;
                 String log;
+                outputs = -1;
                 try {
                     ok = LlamaNative.llama_state_load_file(c, call.allocateFrom(file.toString()), tokens, contextSize, count);
                 } finally {
@@ -328,6 +349,7 @@ public final class Context extends NativeResource {
         run(c -> {
             try (Arena call = Arena.ofConfined()) {
                 MemorySegment buf = call.allocateFrom(ValueLayout.JAVA_BYTE, state);
+                outputs = -1;
                 if (LlamaNative.llama_state_seq_set_data(c, buf, state.length, seqId) == 0) {
                     throw new LlamaException("llama.cpp rejected the sequence state (" + state.length + " bytes)");
                 }
@@ -356,6 +378,7 @@ public final class Context extends NativeResource {
             try (Arena call = Arena.ofConfined()) {
                 MemorySegment tokens = call.allocate(ValueLayout.JAVA_INT, contextSize);
                 MemorySegment count = call.allocate(ValueLayout.JAVA_LONG);
+                outputs = -1;
                 if (LlamaNative.llama_state_seq_load_file(c, call.allocateFrom(file.toString()), seqId, tokens,
                         contextSize, count) == 0) {
                     throw new LlamaException("could not load sequence state from " + file);
