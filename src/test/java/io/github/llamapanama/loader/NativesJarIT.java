@@ -23,12 +23,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NativesJarIT {
     private static final String PROGRAM = """
             import io.github.llamapanama.Llama;
+            import io.github.llamapanama.generation.*;
+            import io.github.llamapanama.model.*;
+            import io.github.llamapanama.sampling.Sampler;
             public class PrintSystemInfo {
                 public static void main(String[] args) {
                     var loaded = Llama.initialize();
                     System.out.println("source=" + loaded.source());
                     System.out.println("directory=" + loaded.directory());
                     System.out.println("info=" + Llama.systemInfo());
+                    if (args.length > 0) { // real work, then main returns: the JVM must exit by itself
+                        try (Model model = Model.load(java.nio.file.Path.of(args[0]));
+                             Context ctx = model.newContext(ContextParams.builder().contextSize(128).build());
+                             Sampler sampler = Sampler.builder().greedy().build()) {
+                            var r = new Generator(ctx, sampler).generate("Hello", GenerationParams.maxTokens(8)).finish();
+                            System.out.println("generated=" + r.tokens().length);
+                        }
+                    }
                 }
             }
             """;
@@ -40,7 +51,10 @@ class NativesJarIT {
         Files.writeString(program, PROGRAM);
     }
 
-    private static Process start(Path cache) throws IOException {
+    /** A JVM started on the two jars, its output going to a file. */
+    private record Jvm(Process process, Path output) {}
+
+    private static Jvm start(Path cache, String... args) throws IOException {
         String classpath = System.getProperty("main.jar") + java.io.File.pathSeparator + System.getProperty("natives.jar");
         ProcessBuilder pb = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -48,17 +62,26 @@ class NativesJarIT {
                 "-cp", classpath,
                 "-Dllama.panama.cache=" + cache,
                 program.toString());
+        pb.command().addAll(List.of(args));
         pb.environment().remove("LD_LIBRARY_PATH");
         pb.environment().remove(NativeLibraries.DIR_ENV);
         pb.environment().remove(NativeLibraries.CACHE_ENV);
         pb.redirectErrorStream(true);
-        return pb.start();
+        Path output = Files.createTempFile("jvm", ".out");
+        pb.redirectOutput(output.toFile());
+        return new Jvm(pb.start(), output);
     }
 
-    private static String finish(Process p) throws Exception {
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "JVM did not exit:\n" + out);
-        assertEquals(0, p.exitValue(), out);
+    /** Waits for the JVM to exit (a timeout means a thread kept it alive) and returns its output. */
+    private static String finish(Jvm jvm) throws Exception {
+        boolean exited = jvm.process().waitFor(60, TimeUnit.SECONDS);
+        if (!exited) {
+            jvm.process().destroyForcibly().waitFor();
+        }
+        String out = Files.readString(jvm.output());
+        Files.deleteIfExists(jvm.output());
+        assertTrue(exited, "JVM did not exit within 60 s:\n" + out);
+        assertEquals(0, jvm.process().exitValue(), out);
         return out;
     }
 
@@ -71,9 +94,15 @@ class NativesJarIT {
     }
 
     @Test
+    void aJvmThatGeneratedTextExitsByItself(@TempDir Path cache) throws Exception {
+        String out = finish(start(cache, io.github.llamapanama.fixtures.Fixtures.tinyQwen2().toString()));
+        assertTrue(out.contains("generated="), out);
+    }
+
+    @Test
     void twoJvmsExtractingAtOnceBothLoad(@TempDir Path cache) throws Exception {
-        Process a = start(cache);
-        Process b = start(cache);
+        Jvm a = start(cache);
+        Jvm b = start(cache);
         String outA = finish(a);
         String outB = finish(b);
         assertTrue(outA.contains("source=CLASSPATH_JAR"), outA);
