@@ -12,7 +12,6 @@
 #   LLAMA_PANAMA_CACHE   cache for the checkout, the CMake build and the staged natives
 #                        (default: ~/.cache/llama-panama); kept between runs so rebuilds are incremental
 #   JEXTRACT             jextract launcher for --bindings
-#   LIBCLANG_DIR         directory holding libclang 13 (libclang.so) for jextract
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

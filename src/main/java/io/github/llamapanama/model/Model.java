@@ -1,5 +1,7 @@
 package io.github.llamapanama.model;
 
+import io.github.llamapanama.gguf.GgufFile;
+import io.github.llamapanama.gguf.GgufFormatException;
 import io.github.llamapanama.internal.LogBridge;
 import io.github.llamapanama.internal.NativeResource;
 import io.github.llamapanama.internal.NativeRuntime;
@@ -10,9 +12,6 @@ import io.github.llamapanama.internal.ffm.llama_progress_callback;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -52,8 +51,8 @@ public final class Model extends NativeResource {
     }
 
     /**
-     * Loads a GGUF model. The file is checked in Java first (exists, readable, GGUF magic and
-     * version), so a wrong path or a non-GGUF file fails with a clear message.
+     * Loads a GGUF model. The file is validated in Java first ({@link GgufFile}), so a wrong path
+     * or a corrupt file fails with a clear message instead of reaching llama.cpp.
      *
      * @throws ModelLoadException if llama.cpp refuses the file or the listener cancels
      */
@@ -95,7 +94,11 @@ public final class Model extends NativeResource {
         }
     }
 
-    /** Rejects what is not a GGUF file before llama.cpp opens it. */
+    /**
+     * Rejects what llama.cpp should never see: a missing file, or one whose GGUF structure
+     * (header, metadata, tensor table, offsets, alignment) does not hold up. gguf.cpp asserts
+     * on some malformed files, which would end the JVM.
+     */
     static void checkGgufFile(Path path) {
         if (!Files.exists(path)) {
             throw new ModelLoadException("model file not found: " + path);
@@ -103,18 +106,10 @@ public final class Model extends NativeResource {
         if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
             throw new ModelLoadException("not a readable file: " + path);
         }
-        try (FileChannel ch = FileChannel.open(path)) {
-            ByteBuffer head = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            while (head.hasRemaining() && ch.read(head) > 0) {
-                // fill
-            }
-            if (head.position() < 8 || head.getInt(0) != 0x46554747) { // "GGUF"
-                throw new ModelLoadException("not a GGUF file (bad magic): " + path);
-            }
-            int version = head.getInt(4);
-            if (version < 2 || version > 3) {
-                throw new ModelLoadException("unsupported GGUF version " + version + " in " + path);
-            }
+        try (GgufFile ignored = GgufFile.open(path)) {
+            // parsing is the check
+        } catch (GgufFormatException e) {
+            throw new ModelLoadException("not a valid GGUF file: " + path + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new ModelLoadException("cannot read " + path + ": " + e.getMessage(), e);
         }
