@@ -65,6 +65,8 @@ public final class Generation implements Iterator<String> {
                 promptTokens = prompt.length;
                 prompt = null;
                 promptNanos = System.nanoTime() - t0;
+            }
+            if (generationStart == 0) {
                 generationStart = System.nanoTime();
             }
             if (cancelled || context.isCancelRequested()) {

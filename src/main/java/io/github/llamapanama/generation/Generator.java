@@ -72,6 +72,22 @@ public final class Generator {
         return active;
     }
 
+    /**
+     * Starts generating after a prompt that was evaluated by other means (a projector's media
+     * chunks, say) up to {@code position}, with the logits of its last token in the context.
+     */
+    public Generation generateAfterEvaluated(int position, GenerationParams params) {
+        if (active != null && !active.isFinished()) {
+            throw new IllegalStateException("this generator is still running a generation: finish or close it first");
+        }
+        if (position < 1 || position >= context.contextSize()) {
+            throw new IllegalArgumentException("position " + position + " is outside [1, " + context.contextSize() + ")");
+        }
+        this.position = position;
+        active = new Generation(this, null, params);
+        return active;
+    }
+
     /** Generates and returns the whole text. */
     public String complete(String prompt, GenerationParams params) {
         return generate(prompt, params).text();

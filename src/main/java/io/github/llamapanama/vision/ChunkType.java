@@ -1,0 +1,4 @@
+package io.github.llamapanama.vision;
+
+/** mtmd_input_chunk_type. */
+public enum ChunkType { TEXT, IMAGE, AUDIO }

@@ -1,0 +1,311 @@
+package io.github.llamapanama.vision;
+
+import io.github.llamapanama.LlamaException;
+import io.github.llamapanama.gguf.GgufFile;
+import io.github.llamapanama.gguf.GgufFormatException;
+import io.github.llamapanama.gguf.GgufTensorInfo;
+import io.github.llamapanama.internal.NativeResource;
+import io.github.llamapanama.internal.ffm.LlamaNative;
+import io.github.llamapanama.internal.ffm.mtmd_input_text;
+import io.github.llamapanama.model.Context;
+import io.github.llamapanama.model.ContextFullException;
+import io.github.llamapanama.model.Model;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A vision/audio projector (mtmd_context) for a text {@link Model}: it turns prompts with media
+ * markers into {@link InputChunks} and evaluates them into a {@link Context}. Its model must stay
+ * open while it is used. Tokenizing is thread-safe; evaluation claims the context.
+ *
+ * {@snippet :
+ * try (Projector projector = Projector.load(Path.of("mmproj.gguf"), model);
+ *      Bitmap image = Bitmap.read(projector, Path.of("photo.jpg"));
+ *      InputChunks chunks = projector.tokenize("<__media__>\nDescribe this image.", List.of(image), true)) {
+ *     int nPast = projector.evaluate(context, chunks, 0, 0).position();
+ * }
+ * }
+ */
+public final class Projector extends NativeResource {
+    /**
+     * Where each projector type's output width lives: a tensor and which of its dimensions, as
+     * clip.cpp's clip_n_mmproj_embd reads it. Types not listed are left to mtmd's own check.
+     */
+    private record OutputWidth(String tensor, int dimension) {}
+
+    private static final Map<String, OutputWidth> OUTPUT_WIDTH = Map.of(
+            "internvl", new OutputWidth("mm.model.mlp.3.weight", 1),
+            "adapter", new OutputWidth("mm.model.mlp.3.weight", 1),
+            "mlp", new OutputWidth("mm.2.weight", 1),
+            "pixtral", new OutputWidth("mm.2.weight", 1),
+            "mlp_norm", new OutputWidth("mm.3.bias", 0),
+            "qwen2vl_merger", new OutputWidth("mm.1.bias", 0),
+            "qwen2.5vl_merger", new OutputWidth("mm.1.bias", 0),
+            "gemma3", new OutputWidth("mm.input_projection.weight", 0),
+            "idefics3", new OutputWidth("mm.model.fc.weight", 1));
+
+    private final Model model;
+    private final MemorySegment ctx;
+    private final String marker;
+    private final boolean vision;
+    private final boolean audio;
+
+    private Projector(Model model, MemorySegment ctx, String marker) {
+        super("projector");
+        this.model = model;
+        this.ctx = ctx.reinterpret(arena, LlamaNative::mtmd_free);
+        this.marker = marker;
+        this.vision = LlamaNative.mtmd_support_vision(this.ctx);
+        this.audio = LlamaNative.mtmd_support_audio(this.ctx);
+    }
+
+    public static Projector load(Path mmproj, Model model) {
+        return load(mmproj, model, ProjectorParams.defaults());
+    }
+
+    /**
+     * Loads an mmproj GGUF for {@code model}. The file is validated in Java, and a projector whose
+     * output width differs from the model's n_embd is refused before mtmd sees it.
+     */
+    public static Projector load(Path mmproj, Model model, ProjectorParams params) {
+        checkProjectorFile(mmproj, model);
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment c = LlamaNative.mtmd_init_from_file(call.allocateFrom(mmproj.toString()), model.handle(),
+                    params.toNative(call));
+            if (c.equals(MemorySegment.NULL)) {
+                throw new VisionException("mtmd could not load the projector " + mmproj
+                        + " (mtmd logs its reason to stderr; ProjectorParams.withVerbose shows more)");
+            }
+            return new Projector(model, c, params.mediaMarker());
+        }
+    }
+
+    private static void checkProjectorFile(Path mmproj, Model model) {
+        if (!Files.isRegularFile(mmproj)) {
+            throw new VisionException("projector file not found: " + mmproj);
+        }
+        if (model.embeddingSize() == 0) {
+            throw new VisionException("model " + model.path().getFileName() + " was loaded vocab-only: a projector needs its weights");
+        }
+        try (GgufFile gguf = GgufFile.open(mmproj)) {
+            if (!"clip".equals(gguf.architecture().orElse(""))) {
+                throw new VisionException(mmproj + " is not a projector (general.architecture is '"
+                        + gguf.architecture().orElse("") + "', not 'clip'): pass the mmproj file, not the model");
+            }
+            Optional<String> type = gguf.string("clip.projector_type");
+            Optional<OutputWidth> where = type.map(OUTPUT_WIDTH::get);
+            Optional<GgufTensorInfo> out = where.flatMap(w -> gguf.tensor(w.tensor()));
+            if (out.isPresent() && out.get().dimensions() > where.get().dimension()) {
+                long width = out.get().dimension(where.get().dimension());
+                if (width != model.embeddingSize()) {
+                    throw new VisionException("projector " + mmproj.getFileName() + " (" + type.get() + ") outputs "
+                            + width + "-wide embeddings but the model's n_embd is " + model.embeddingSize()
+                            + ": they do not belong together");
+                }
+            }
+        } catch (GgufFormatException e) {
+            throw new VisionException("not a valid GGUF file: " + mmproj + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new VisionException("cannot read " + mmproj + ": " + e.getMessage(), e);
+        }
+    }
+
+    public boolean supportsVision() {
+        return vision;
+    }
+
+    public boolean supportsAudio() {
+        return audio;
+    }
+
+    /** Sample rate the audio encoder expects, or -1 without audio support. */
+    public int audioSampleRate() {
+        return call(LlamaNative::mtmd_get_audio_bitrate);
+    }
+
+    /** The prompt text that stands for one media item. */
+    public String mediaMarker() {
+        return marker;
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    /** True when the model decodes media with non-causal attention (mtmd handles it). */
+    public boolean usesNonCausalDecode() {
+        return call(LlamaNative::mtmd_decode_use_non_causal);
+    }
+
+    public boolean usesMrope() {
+        return call(LlamaNative::mtmd_decode_use_mrope);
+    }
+
+    /**
+     * Splits a prompt into chunks, one media chunk per marker (mtmd_tokenize).
+     *
+     * @param addSpecial add BOS as the model wants (true for the start of a sequence)
+     */
+    public InputChunks tokenize(String prompt, List<Bitmap> media, boolean addSpecial) {
+        int markers = count(prompt, marker);
+        if (markers != media.size()) {
+            throw new VisionException("the prompt has " + markers + " media marker(s) '" + marker + "' but "
+                    + media.size() + " image/audio item(s) were given: they must match one to one");
+        }
+        for (Bitmap b : media) {
+            if (b.isAudio()) {
+                requireAudio();
+            } else {
+                requireVision();
+            }
+        }
+        ensureOpen();
+        model.vocab(); // throws if the model was closed
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment text = mtmd_input_text.allocate(call);
+            mtmd_input_text.text(text, call.allocateFrom(prompt));
+            mtmd_input_text.add_special(text, addSpecial);
+            mtmd_input_text.parse_special(text, true);
+            MemorySegment bitmaps = call.allocate(ValueLayout.ADDRESS, Math.max(1, media.size()));
+            for (int i = 0; i < media.size(); i++) {
+                bitmaps.setAtIndex(ValueLayout.ADDRESS, i, media.get(i).handle());
+            }
+            InputChunks chunks = new InputChunks(LlamaNative.mtmd_input_chunks_init());
+            int rc = LlamaNative.mtmd_tokenize(ctx, chunks.handle(), text, bitmaps, media.size());
+            if (rc != 0) {
+                chunks.close();
+                throw new VisionException(rc == 1 ? "mtmd found a different number of markers than media items"
+                        : rc == 2 ? "mtmd could not preprocess an image" : "mtmd_tokenize failed with " + rc);
+            }
+            return chunks;
+        }
+    }
+
+    /** Where a sequence stands after {@link #evaluate}, and what the media cost. */
+    public record Evaluation(int position, int mediaItems, double encodeMillis, double decodeMillis) {}
+
+    /**
+     * Evaluates chunks into sequence {@code seqId} of {@code context} from position
+     * {@code position}: text chunks are decoded, media chunks encoded by the projector and their
+     * embeddings decoded. The logits of the last chunk's last token are kept.
+     *
+     * @throws ContextFullException if the chunks do not fit in the context
+     */
+    public Evaluation evaluate(Context context, InputChunks chunks, int position, int seqId) {
+        int needed = chunks.positionCount();
+        if ((long) position + needed >= context.contextSize()) {
+            throw new ContextFullException("the prompt with its media needs " + needed + " positions from " + position
+                    + " but the context holds " + context.contextSize() + " tokens");
+        }
+        if (seqId < 0 || seqId >= context.maxSequences()) {
+            throw new IllegalArgumentException("sequence " + seqId + " is outside [0, " + context.maxSequences() + ")");
+        }
+        ensureOpen();
+        context.acquire();
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment lctx = context.handle();
+            MemorySegment newPos = call.allocate(ValueLayout.JAVA_INT);
+            int n = chunks.size();
+            int media = 0;
+            long encode = 0;
+            long decode = 0;
+            for (int i = 0; i < n; i++) {
+                MemorySegment chunk = chunks.nativeChunk(i);
+                boolean last = i == n - 1;
+                int type = LlamaNative.mtmd_input_chunk_get_type(chunk);
+                long t0 = System.nanoTime();
+                int rc;
+                if (type == LlamaNative.MTMD_INPUT_CHUNK_TYPE_TEXT()) {
+                    rc = LlamaNative.mtmd_helper_eval_chunk_single(ctx, lctx, chunk, position, seqId,
+                            context.batchSize(), last, newPos);
+                    decode += System.nanoTime() - t0;
+                } else {
+                    media++;
+                    rc = LlamaNative.mtmd_encode_chunk(ctx, chunk);
+                    long t1 = System.nanoTime();
+                    encode += t1 - t0;
+                    if (rc != 0) {
+                        throw new VisionException("mtmd could not encode media chunk " + i + " (" + rc + ")");
+                    }
+                    rc = LlamaNative.mtmd_helper_decode_image_chunk(ctx, lctx, chunk, LlamaNative.mtmd_get_output_embd(ctx),
+                            position, seqId, context.batchSize(), newPos);
+                    decode += System.nanoTime() - t1;
+                }
+                if (rc != 0) {
+                    throw new LlamaException("evaluating chunk " + i + " failed (" + rc + ")"
+                            + (rc == 1 ? ": the KV cache is full" : ""));
+                }
+                position = newPos.get(ValueLayout.JAVA_INT, 0);
+            }
+            return new Evaluation(position, media, encode / 1e6, decode / 1e6);
+        } finally {
+            context.release();
+        }
+    }
+
+    /**
+     * Encodes one media chunk and returns its embeddings (tokens x n_embd floats), copied out of
+     * mtmd's buffer, which the next encode overwrites.
+     */
+    public float[] encode(InputChunks chunks, int index) {
+        MemorySegment chunk = chunks.nativeChunk(index);
+        if (LlamaNative.mtmd_input_chunk_get_type(chunk) == LlamaNative.MTMD_INPUT_CHUNK_TYPE_TEXT()) {
+            throw new IllegalArgumentException("chunk " + index + " is text, not media");
+        }
+        ensureOpen();
+        synchronized (this) { // one output buffer per mtmd context
+            int rc = LlamaNative.mtmd_encode_chunk(ctx, chunk);
+            if (rc != 0) {
+                throw new VisionException("mtmd could not encode media chunk " + index + " (" + rc + ")");
+            }
+            long floats = LlamaNative.mtmd_input_chunk_get_n_tokens(chunk) * model.embeddingSize();
+            return LlamaNative.mtmd_get_output_embd(ctx).reinterpret(floats * Float.BYTES).toArray(ValueLayout.JAVA_FLOAT);
+        }
+    }
+
+    Bitmap decodeMedia(byte[] data, MediaFormat format) {
+        ensureOpen();
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment buf = call.allocateFrom(ValueLayout.JAVA_BYTE, data);
+            MemorySegment b = LlamaNative.mtmd_helper_bitmap_init_from_buf(ctx, buf, data.length);
+            if (b.equals(MemorySegment.NULL)) {
+                throw new VisionException("corrupt " + format + (format.isAudio() ? " audio" : " image")
+                        + ": the decoder could not read it");
+            }
+            return Bitmap.created(b, format.name());
+        }
+    }
+
+    void requireVision() {
+        if (!vision) {
+            throw new VisionException("this projector has no vision encoder: it cannot take images");
+        }
+    }
+
+    void requireAudio() {
+        if (!audio) {
+            throw new VisionException("this projector has no audio encoder: it cannot take audio");
+        }
+    }
+
+    private <T> T call(java.util.function.Function<MemorySegment, T> fn) {
+        ensureOpen();
+        return fn.apply(ctx);
+    }
+
+    static int count(String text, String marker) {
+        int n = 0;
+        for (int i = text.indexOf(marker); i >= 0; i = text.indexOf(marker, i + marker.length())) {
+            n++;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,69 @@
+package io.github.llamapanama.vision;
+
+import io.github.llamapanama.internal.NativeRuntime;
+import io.github.llamapanama.internal.ffm.LlamaNative;
+import io.github.llamapanama.internal.ffm.mtmd_context_params;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
+/**
+ * mtmd_context_params.
+ *
+ * @param threads      threads for the vision/audio encoder
+ * @param useGpu       run the encoder on the GPU when the build has one
+ * @param verbose      let mtmd/clip log at INFO (they log to stderr themselves, not through
+ *                     llama.cpp's log); otherwise errors only
+ * @param printTimings mtmd prints encode timings to stderr
+ * @param mediaMarker  the text that stands for one image or audio clip in a prompt
+ */
+public record ProjectorParams(int threads, boolean useGpu, boolean verbose, boolean printTimings, String mediaMarker) {
+
+    public ProjectorParams {
+        Objects.requireNonNull(mediaMarker, "mediaMarker");
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, was " + threads);
+        }
+        if (mediaMarker.isEmpty()) {
+            throw new IllegalArgumentException("mediaMarker must not be empty");
+        }
+    }
+
+    /** mtmd's defaults, with threads = available processors, quiet, no timings. */
+    public static ProjectorParams defaults() {
+        NativeRuntime.ensureInitialized();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment p = LlamaNative.mtmd_context_params_default(arena);
+            return new ProjectorParams(Runtime.getRuntime().availableProcessors(), mtmd_context_params.use_gpu(p),
+                    false, false, LlamaNative.mtmd_default_marker().getString(0));
+        }
+    }
+
+    public ProjectorParams withThreads(int n) {
+        return new ProjectorParams(n, useGpu, verbose, printTimings, mediaMarker);
+    }
+
+    public ProjectorParams withUseGpu(boolean on) {
+        return new ProjectorParams(threads, on, verbose, printTimings, mediaMarker);
+    }
+
+    public ProjectorParams withVerbose(boolean on) {
+        return new ProjectorParams(threads, useGpu, on, printTimings, mediaMarker);
+    }
+
+    public ProjectorParams withMediaMarker(String marker) {
+        return new ProjectorParams(threads, useGpu, verbose, printTimings, marker);
+    }
+
+    MemorySegment toNative(Arena arena) {
+        MemorySegment p = LlamaNative.mtmd_context_params_default(arena);
+        mtmd_context_params.n_threads(p, threads);
+        mtmd_context_params.use_gpu(p, useGpu);
+        mtmd_context_params.print_timings(p, printTimings);
+        mtmd_context_params.verbosity(p, verbose ? LlamaNative.GGML_LOG_LEVEL_INFO() : LlamaNative.GGML_LOG_LEVEL_ERROR());
+        // image_marker is deprecated: mtmd refuses any value but its default, so leave it alone
+        mtmd_context_params.media_marker(p, arena.allocateFrom(mediaMarker));
+        return p;
+    }
+}
