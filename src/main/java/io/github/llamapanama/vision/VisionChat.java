@@ -1,0 +1,221 @@
+package io.github.llamapanama.vision;
+
+import io.github.llamapanama.chat.ChatMessage;
+import io.github.llamapanama.chat.ChatTemplate;
+import io.github.llamapanama.generation.Generation;
+import io.github.llamapanama.generation.GenerationParams;
+import io.github.llamapanama.generation.GenerationResult;
+import io.github.llamapanama.generation.Generator;
+import io.github.llamapanama.generation.PieceListener;
+import io.github.llamapanama.model.Context;
+import io.github.llamapanama.model.Vocab;
+import io.github.llamapanama.sampling.Sampler;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A multi-turn conversation with images (and audio) on one sequence of a context. User text
+ * writes {@value #IMAGE} where an image goes, as InternVL's model card does; it becomes the
+ * projector's marker. Each turn evaluates only what the conversation added since the last one:
+ * earlier turns, their images included, stay in the KV cache.
+ *
+ * {@snippet :
+ * VisionChat chat = new VisionChat(context, projector, sampler, ChatTemplate.of(model));
+ * String answer = chat.send("<image>\nPlease describe the image shortly.", List.of(photo),
+ *         GenerationParams.maxTokens(128)).text();
+ * }
+ */
+public final class VisionChat {
+    /** The image placeholder of InternVL's model card. */
+    public static final String IMAGE = "<image>";
+
+    private final Context context;
+    private final Projector projector;
+    private final Generator generator;
+    private final ChatTemplate template;
+    private final int sequence;
+    private final List<ChatMessage> messages = new ArrayList<>();
+    private final List<List<Bitmap>> media = new ArrayList<>(); // per message, for a full re-evaluation
+    private String cachedText = ""; // the formatted conversation text the KV cache holds
+    private int position;
+    private int lastPromptTokens;
+
+    public VisionChat(Context context, Projector projector, Sampler sampler, ChatTemplate template) {
+        this(context, projector, sampler, template, 0);
+    }
+
+    public VisionChat(Context context, Projector projector, Sampler sampler, ChatTemplate template, int sequence) {
+        if (projector.model() != context.model()) {
+            throw new IllegalArgumentException("the projector and the context belong to different models");
+        }
+        this.context = context;
+        this.projector = projector;
+        this.generator = new Generator(context, sampler, sequence, 0);
+        this.template = template;
+        this.sequence = sequence;
+    }
+
+    /** Sets the system message; only before the first turn. */
+    public VisionChat system(String content) {
+        if (!messages.isEmpty()) {
+            throw new IllegalStateException("set the system message before the first turn");
+        }
+        messages.add(ChatMessage.system(content));
+        media.add(List.of());
+        return this;
+    }
+
+    /**
+     * Sends a user message with its media. Without any {@value #IMAGE} placeholder, one is put
+     * in front for each image (numbered "Image-1: ..." when there are several), as the model
+     * card's chat() does.
+     */
+    public Turn send(String userText, List<Bitmap> items, GenerationParams params) {
+        String text = markers(placeMarkers(userText, items.size()));
+        messages.add(ChatMessage.user(text));
+        media.add(List.copyOf(items));
+        String full;
+        try {
+            full = template.apply(messages, true);
+        } catch (RuntimeException e) {
+            messages.removeLast();
+            media.removeLast();
+            throw e;
+        }
+        List<Bitmap> delta;
+        String deltaText;
+        if (full.startsWith(cachedText)) {
+            deltaText = full.substring(cachedText.length());
+            delta = List.copyOf(items);
+        } else { // the template re-rendered history: start over, with every turn's media
+            generator.rewind(0);
+            position = 0;
+            deltaText = full;
+            delta = media.stream().flatMap(List::stream).toList();
+        }
+        try (InputChunks chunks = projector.tokenize(deltaText, delta, position == 0)) {
+            lastPromptTokens = chunks.tokenCount();
+            Projector.Evaluation e = projector.evaluate(context, chunks, position, sequence);
+            position = e.position();
+        } catch (RuntimeException e) {
+            generator.rewind(Math.min(position, generator.position()));
+            messages.removeLast();
+            media.removeLast();
+            throw e;
+        }
+        cachedText = full;
+        int promptEnd = position;
+        return new Turn(generator.generateAfterEvaluated(position, params), promptEnd);
+    }
+
+    static String placeMarkers(String text, int images) {
+        int placeholders = Projector.count(text, IMAGE);
+        if (placeholders == 0 && images > 0) {
+            StringBuilder prefix = new StringBuilder();
+            for (int i = 1; i <= images; i++) {
+                prefix.append(images == 1 ? "" : "Image-" + i + ": ").append(IMAGE).append('\n');
+            }
+            text = prefix + text;
+        }
+        return text;
+    }
+
+    private String markers(String text) {
+        return text.replace(IMAGE, projector.mediaMarker());
+    }
+
+    /** Tokens (text and media) the last {@link #send} evaluated: only what was new. */
+    public int lastPromptTokens() {
+        return lastPromptTokens;
+    }
+
+    public List<ChatMessage> messages() {
+        return List.copyOf(messages);
+    }
+
+    /** Forgets the conversation but the system message, and its KV cache. */
+    public void reset() {
+        generator.reset();
+        position = 0;
+        cachedText = "";
+        boolean system = !messages.isEmpty() && messages.getFirst().role() == ChatMessage.Role.SYSTEM;
+        while (messages.size() > (system ? 1 : 0)) {
+            messages.removeLast();
+            media.removeLast();
+        }
+    }
+
+    /** The answer being generated; it joins the conversation when finished. */
+    public final class Turn {
+        private final Generation generation;
+        private final int promptEnd;
+        private GenerationResult result;
+
+        private Turn(Generation generation, int promptEnd) {
+            this.generation = generation;
+            this.promptEnd = promptEnd;
+        }
+
+        public Generation generation() {
+            return generation;
+        }
+
+        public GenerationResult stream(PieceListener listener) {
+            StringBuilder all = new StringBuilder();
+            GenerationResult r = generation.forEach(piece -> {
+                all.append(piece);
+                listener.onPiece(piece);
+            });
+            return record(new GenerationResult(all.toString(), r.tokens(), r.finishReason(), r.stats()));
+        }
+
+        public GenerationResult result() {
+            return record(generation.finish());
+        }
+
+        public String text() {
+            return result().text();
+        }
+
+        public void cancel() {
+            generation.cancel();
+        }
+
+        private GenerationResult record(GenerationResult r) {
+            if (result != null) {
+                return result;
+            }
+            result = r;
+            messages.add(ChatMessage.assistant(r.text()));
+            media.add(List.of());
+            String closed = template.apply(messages, false);
+            String inCache = cachedText + decodedText(r.tokens());
+            if (closed.startsWith(inCache)) {
+                cachedText = inCache;
+                position = generator.position();
+            } else {
+                // The answer as the template renders it differs from the tokens in the cache (a
+                // stop string, say): replace the answer's cells with the rendered text.
+                generator.rewind(promptEnd);
+                try (InputChunks tail = projector.tokenize(closed.substring(cachedText.length()), List.of(), false)) {
+                    position = projector.evaluate(context, tail, promptEnd, sequence).position();
+                }
+                cachedText = closed;
+            }
+            return r;
+        }
+
+        /** The text of the tokens the cache holds: all sampled tokens but the last. */
+        private String decodedText(int[] tokens) {
+            Vocab vocab = context.model().vocab();
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            for (int i = 0; i < tokens.length - 1; i++) {
+                bytes.writeBytes(vocab.tokenBytes(tokens[i], true));
+            }
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+    }
+}
