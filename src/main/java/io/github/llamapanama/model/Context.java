@@ -243,6 +243,11 @@ public final class Context extends NativeResource {
         return PoolingType.of(call(c -> LlamaNative.llama_pooling_type(c)));
     }
 
+    /** llama_set_causal_attn: some projectors' embeddings are decoded with non-causal attention. */
+    public void setCausalAttention(boolean causal) {
+        run(c -> LlamaNative.llama_set_causal_attn(c, causal));
+    }
+
     public void setThreads(int threads, int batchThreads) {
         if (threads < 1 || batchThreads < 1) {
             throw new IllegalArgumentException("threads must be >= 1");

@@ -235,8 +235,15 @@ public final class Projector extends NativeResource {
                     if (rc != 0) {
                         throw new VisionException("mtmd could not encode media chunk " + i + " (" + rc + ")");
                     }
-                    rc = LlamaNative.mtmd_helper_decode_image_chunk(ctx, lctx, chunk, LlamaNative.mtmd_get_output_embd(ctx),
-                            position, seqId, context.batchSize(), newPos);
+                    if (usesMrope()) { // M-RoPE positions: mtmd's helper lays them out (and prints progress to stdout)
+                        rc = LlamaNative.mtmd_helper_decode_image_chunk(ctx, lctx, chunk, LlamaNative.mtmd_get_output_embd(ctx),
+                                position, seqId, context.batchSize(), newPos);
+                    } else {
+                        int tokens = (int) LlamaNative.mtmd_input_chunk_get_n_tokens(chunk);
+                        decodeEmbeddings(context, LlamaNative.mtmd_get_output_embd(ctx), tokens, position, seqId, last);
+                        newPos.set(ValueLayout.JAVA_INT, 0, position + tokens);
+                        rc = 0;
+                    }
                     decode += System.nanoTime() - t1;
                 }
                 if (rc != 0) {
@@ -248,6 +255,34 @@ public final class Projector extends NativeResource {
             return new Evaluation(position, media, encode / 1e6, decode / 1e6);
         } finally {
             context.release();
+        }
+    }
+
+    /**
+     * Decodes {@code tokens} embeddings (n_embd floats each) at consecutive positions of
+     * {@code seqId}, in batches of n_batch, with non-causal attention where the projector wants
+     * it. This is what mtmd's helper does for models without M-RoPE, minus its printing to stdout.
+     */
+    void decodeEmbeddings(Context context, MemorySegment embeddings, int tokens, int position, int seqId, boolean logitsLast) {
+        int nEmbd = model.embeddingSize();
+        MemorySegment all = embeddings.reinterpret((long) tokens * nEmbd * Float.BYTES);
+        boolean nonCausal = usesNonCausalDecode();
+        try (io.github.llamapanama.model.Batch batch = io.github.llamapanama.model.Batch.ofEmbeddings(
+                Math.min(tokens, context.batchSize()), nEmbd, 1)) {
+            if (nonCausal) {
+                context.setCausalAttention(false);
+            }
+            for (int start = 0; start < tokens; start += batch.capacity()) {
+                batch.clear();
+                for (int i = start; i < Math.min(tokens, start + batch.capacity()); i++) {
+                    batch.addEmbedding(all, (long) i * nEmbd * Float.BYTES, position + i, seqId, logitsLast && i == tokens - 1);
+                }
+                context.decode(batch);
+            }
+        } finally {
+            if (nonCausal) {
+                context.setCausalAttention(true);
+            }
         }
     }
 
