@@ -2,10 +2,7 @@ package io.github.llamapanama.generation;
 
 import io.github.llamapanama.model.Context;
 import io.github.llamapanama.model.ContextFullException;
-import io.github.llamapanama.model.TokenDecoder;
-import io.github.llamapanama.model.Vocab;
 
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Spliterator;
@@ -23,15 +20,9 @@ import java.util.stream.StreamSupport;
 public final class Generation implements Iterator<String> {
     private final Generator generator;
     private final Context context;
-    private final Vocab vocab;
-    private final GenerationParams params;
-    private final StopMatcher stops;
-    private final TokenDecoder decoder;
-    private final StringBuilder pending = new StringBuilder(); // decoded, maybe the start of a stop string
-    private final StringBuilder ready = new StringBuilder();   // safe to hand out
+    private final SequenceOutput output;
+    private final StringBuilder ready;
     private int[] prompt;
-    private int[] tokens = new int[256];
-    private int tokenCount;
     private FinishReason finishReason;
     private volatile boolean cancelled;
     private long promptNanos;
@@ -42,11 +33,9 @@ public final class Generation implements Iterator<String> {
     Generation(Generator generator, int[] prompt, GenerationParams params) {
         this.generator = generator;
         this.context = generator.context();
-        this.vocab = context.model().vocab();
-        this.params = params;
         this.prompt = prompt;
-        this.stops = new StopMatcher(params.stopStrings());
-        this.decoder = vocab.newDecoder(params.renderSpecial());
+        this.output = new SequenceOutput(context.model().vocab(), params);
+        this.ready = output.ready;
         context.clearCancel();
     }
 
@@ -73,23 +62,9 @@ public final class Generation implements Iterator<String> {
                 return finish(FinishReason.CANCELLED);
             }
             int token = generator.sampler().sample(context, -1);
-            record(token);
-            if (params.stopAtEndOfGeneration() && vocab.isEndOfGeneration(token)) {
-                return finish(FinishReason.END_OF_GENERATION);
-            }
-            decoder.append(token, pending);
-            if (!stops.isEmpty()) {
-                int at = stops.find(pending);
-                if (at >= 0) {
-                    pending.setLength(at);
-                    return finish(FinishReason.STOP_STRING);
-                }
-            }
-            int hold = stops.isEmpty() ? 0 : stops.heldSuffix(pending);
-            ready.append(pending, 0, pending.length() - hold);
-            pending.delete(0, pending.length() - hold);
-            if (params.maxTokens() > 0 && tokenCount >= params.maxTokens()) {
-                return finish(FinishReason.MAX_TOKENS);
+            FinishReason end = output.accept(token);
+            if (end != null) {
+                return finish(end);
             }
             if (generator.position() + 1 >= context.contextSize()) {
                 return finish(FinishReason.CONTEXT_FULL);
@@ -106,21 +81,10 @@ public final class Generation implements Iterator<String> {
         }
     }
 
-    private void record(int token) {
-        if (tokenCount == tokens.length) {
-            tokens = Arrays.copyOf(tokens, tokens.length * 2);
-        }
-        tokens[tokenCount++] = token;
-    }
-
     private boolean finish(FinishReason reason) {
         finishReason = reason;
         generationNanos = generationStart == 0 ? 0 : System.nanoTime() - generationStart;
-        if (reason != FinishReason.STOP_STRING) {
-            decoder.flush(pending);
-        }
-        ready.append(pending);
-        pending.setLength(0);
+        output.finish(reason);
         context.clearCancel();
         return false;
     }
@@ -174,7 +138,7 @@ public final class Generation implements Iterator<String> {
     }
 
     private GenerationResult result(String text) {
-        return new GenerationResult(text, Arrays.copyOf(tokens, tokenCount), finishReason, stats());
+        return new GenerationResult(text, output.tokens(), finishReason, stats());
     }
 
     /** Ends the generation at the next token; safe from any thread. Also aborts a running decode. */
@@ -194,11 +158,11 @@ public final class Generation implements Iterator<String> {
 
     /** Tokens sampled so far. */
     public int[] tokens() {
-        return Arrays.copyOf(tokens, tokenCount);
+        return output.tokens();
     }
 
     public GenerationStats stats() {
         long gen = finishReason != null ? generationNanos : generationStart == 0 ? 0 : System.nanoTime() - generationStart;
-        return new GenerationStats(promptTokens, promptNanos / 1e6, tokenCount, gen / 1e6);
+        return new GenerationStats(promptTokens, promptNanos / 1e6, output.tokenCount(), gen / 1e6);
     }
 }

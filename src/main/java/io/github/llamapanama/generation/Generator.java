@@ -17,7 +17,7 @@ import io.github.llamapanama.sampling.Sampler;
  *          .forEachRemaining(System.out::print);
  * }
  */
-public final class Generator {
+public final class Generator implements AutoCloseable {
     private final Context context;
     private final Sampler sampler;
     private final int sequence;
@@ -61,13 +61,7 @@ public final class Generator {
         if (active != null && !active.isFinished()) {
             throw new IllegalStateException("this generator is still running a generation: finish or close it first");
         }
-        if (prompt.length == 0) {
-            throw new IllegalArgumentException("empty prompt");
-        }
-        if ((long) position + prompt.length >= context.contextSize()) {
-            throw new ContextFullException("prompt of " + prompt.length + " tokens does not fit: the context holds "
-                    + context.contextSize() + " tokens and " + position + " are in use");
-        }
+        checkFits(prompt.length);
         active = new Generation(this, prompt, params);
         return active;
     }
@@ -127,6 +121,28 @@ public final class Generator {
     }
 
     // ---- the hot path, used by Generation ------------------------------------------------------
+
+    /** Evaluates a prompt after checking that it fits; the next token is sampled from its logits. */
+    void evaluatePrompt(int[] tokens) {
+        checkFits(tokens.length);
+        evaluate(tokens);
+    }
+
+    private void checkFits(int tokens) {
+        if (tokens == 0) {
+            throw new IllegalArgumentException("empty prompt");
+        }
+        if ((long) position + tokens >= context.contextSize()) {
+            throw new ContextFullException("prompt of " + tokens + " tokens does not fit: the context holds "
+                    + context.contextSize() + " tokens and " + position + " are in use");
+        }
+    }
+
+    /** Frees the batch this generator reuses. */
+    @Override
+    public void close() {
+        batch.close();
+    }
 
     /** Evaluates {@code tokens} in batches; only the last one keeps logits. */
     void evaluate(int[] tokens) {
