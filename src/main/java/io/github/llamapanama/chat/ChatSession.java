@@ -112,6 +112,24 @@ public final class ChatSession {
         return lastPromptTokens;
     }
 
+    /** Saves the conversation and its KV cache cells; {@link #load} resumes it without re-evaluating. */
+    public void save(java.nio.file.Path file) {
+        ChatFile.write(file, new ChatFile.Contents(messages, java.util.Map.of("tokens", Arrays.stream(cached).boxed().toList()),
+                context.saveSequenceState(generator.sequence())));
+    }
+
+    /** Replaces this conversation with a saved one (same model and template). */
+    @SuppressWarnings("unchecked")
+    public void load(java.nio.file.Path file) {
+        ChatFile.Contents c = ChatFile.read(file);
+        generator.reset();
+        context.loadSequenceState(generator.sequence(), c.state());
+        messages.clear();
+        messages.addAll(c.messages());
+        cached = ((List<Number>) c.session().get("tokens")).stream().mapToInt(Number::intValue).toArray();
+        generator.advanceTo(cached.length);
+    }
+
     /** Forgets the conversation (but keeps the system message) and its KV cache. */
     public void reset() {
         messages.removeIf(m -> m.role() != ChatMessage.Role.SYSTEM);

@@ -13,13 +13,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 
 @Command(name = "generate", description = "Continue a text prompt, streaming the output.")
 final class GenerateCommand implements Callable<Integer> {
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE.gguf")
+    Path model;
+
     @Mixin
-    ModelOptions options;
+    RuntimeOptions runtime;
+
+    @Mixin
+    SamplingOptions sampling;
 
     @Option(names = {"-n", "--max-tokens"}, defaultValue = "128")
     int maxTokens;
@@ -33,10 +40,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        try (Model model = options.load();
-             Context context = model.newContext(options.contextParams());
-             Sampler sampler = Sampler.of(options.samplingParams(), model.vocab(), context.contextSize())) {
-            Generator generator = new Generator(context, sampler);
+        try (Model m = runtime.load(model);
+             Context context = m.newContext(runtime.contextParams());
+             Sampler sampler = sampling.sampler(m.vocab(), context.contextSize());
+             Generator generator = new Generator(context, sampler)) {
             GenerationResult r = generator.generate(prompt, GenerationParams.maxTokens(maxTokens).withStopStrings(stops))
                     .forEach(out::append);
             out.println();

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The llama-panama command-line tool. */
 @Command(name = "llama-panama", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "llama.cpp and mtmd from Java.",
-        subcommands = {SystemInfoCommand.class, InfoCommand.class, GenerateCommand.class, ChatCommand.class})
+        subcommands = {DescribeCommand.class, ChatCommand.class, GenerateCommand.class, InfoCommand.class,
+                SystemInfoCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -111,6 +111,17 @@ public final class Generator implements AutoCloseable {
         position = 0;
     }
 
+    /**
+     * Declares that the KV cache holds this sequence up to {@code newPosition}, after it was
+     * filled by other means (a projector, a loaded state).
+     */
+    public void advanceTo(int newPosition) {
+        if (newPosition < 0 || newPosition >= context.contextSize()) {
+            throw new IllegalArgumentException("position " + newPosition + " is outside [0, " + context.contextSize() + ")");
+        }
+        position = newPosition;
+    }
+
     /** Drops positions from {@code newPosition} on, e.g. to re-evaluate a changed tail. */
     public void rewind(int newPosition) {
         if (newPosition < 0 || newPosition > position) {

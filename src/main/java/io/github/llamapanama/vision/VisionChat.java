@@ -11,7 +11,11 @@ import io.github.llamapanama.model.Context;
 import io.github.llamapanama.model.Vocab;
 import io.github.llamapanama.sampling.Sampler;
 
+import io.github.llamapanama.chat.ChatFile;
+
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.util.Map;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,6 +138,29 @@ public final class VisionChat {
 
     public List<ChatMessage> messages() {
         return List.copyOf(messages);
+    }
+
+    /** Saves the conversation and its KV cache cells, so {@link #load} can resume it without re-evaluating. */
+    public void save(Path file) {
+        ChatFile.write(file, new ChatFile.Contents(messages, Map.of("text", cachedText, "position", position),
+                context.saveSequenceState(sequence)));
+    }
+
+    /**
+     * Replaces this conversation with a saved one (same model and template). Media of the saved
+     * turns live on in the KV cache only.
+     */
+    public void load(Path file) {
+        ChatFile.Contents c = ChatFile.read(file);
+        generator.reset();
+        context.loadSequenceState(sequence, c.state());
+        messages.clear();
+        media.clear();
+        messages.addAll(c.messages());
+        c.messages().forEach(m -> media.add(List.of()));
+        cachedText = String.valueOf(c.session().get("text"));
+        position = ((Number) c.session().get("position")).intValue();
+        generator.advanceTo(position);
     }
 
     /** Forgets the conversation but the system message, and its KV cache. */

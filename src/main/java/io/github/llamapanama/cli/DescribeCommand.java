@@ -1,0 +1,90 @@
+package io.github.llamapanama.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.llamapanama.chat.ChatTemplate;
+import io.github.llamapanama.generation.GenerationParams;
+import io.github.llamapanama.generation.GenerationResult;
+import io.github.llamapanama.hub.ModelPair;
+import io.github.llamapanama.model.Context;
+import io.github.llamapanama.model.Model;
+import io.github.llamapanama.sampling.Sampler;
+import io.github.llamapanama.vision.Bitmap;
+import io.github.llamapanama.vision.Projector;
+import io.github.llamapanama.vision.VisionChat;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "describe", description = "Describe an image (or answer a question about it) with a vision-language model.")
+final class DescribeCommand implements Callable<Integer> {
+    static final String DEFAULT_QUESTION = "Please describe the image shortly.";
+
+    @Option(names = {"-i", "--image"}, required = true, paramLabel = "FILE", description = "image (repeatable)")
+    List<Path> images;
+
+    @Parameters(arity = "0..1", paramLabel = "QUESTION", description = "default: \"" + DEFAULT_QUESTION + "\"")
+    String question = DEFAULT_QUESTION;
+
+    @Option(names = {"-n", "--max-tokens"}, defaultValue = "256")
+    int maxTokens;
+
+    @Option(names = "--json", description = "print the answer and timings as JSON")
+    boolean json;
+
+    @Mixin
+    ModelSource source;
+
+    @Mixin
+    RuntimeOptions runtime;
+
+    @Mixin
+    SamplingOptions sampling;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        ModelPair files = source.resolve(true);
+        List<Bitmap> bitmaps = new ArrayList<>();
+        try (Model model = runtime.load(files.model());
+             Projector projector = Projector.load(files.mmproj(), model, runtime.projectorParams());
+             Context context = model.newContext(runtime.contextParams());
+             Sampler sampler = sampling.sampler(model.vocab(), context.contextSize())) {
+            for (Path image : images) {
+                bitmaps.add(Bitmap.read(projector, image));
+            }
+            VisionChat chat = new VisionChat(context, projector, sampler, ChatTemplate.of(model, "chatml"));
+            VisionChat.Turn turn = chat.send(question, bitmaps, GenerationParams.maxTokens(maxTokens));
+            if (json) {
+                GenerationResult r = turn.result();
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("model", files.model().toString());
+                doc.put("mmproj", files.mmproj().toString());
+                doc.put("images", images.stream().map(Path::toString).toList());
+                doc.put("question", question);
+                doc.put("answer", r.text());
+                doc.put("finish_reason", r.finishReason().name().toLowerCase(java.util.Locale.ROOT));
+                doc.put("prompt_tokens", chat.lastPromptTokens());
+                doc.put("generated_tokens", r.stats().generatedTokens());
+                doc.put("generation_tokens_per_second", r.stats().generationTokensPerSecond());
+                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
+            } else {
+                turn.stream(out::append);
+                out.println();
+            }
+        } finally {
+            bitmaps.forEach(Bitmap::close);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,50 @@
+package io.github.llamapanama.cli;
+
+import io.github.llamapanama.Llama;
+import io.github.llamapanama.model.ContextParams;
+import io.github.llamapanama.model.Model;
+import io.github.llamapanama.model.ModelParams;
+import io.github.llamapanama.vision.ProjectorParams;
+import picocli.CommandLine.Option;
+
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+
+/** Context, thread, GPU and logging options shared by the commands that run a model. */
+final class RuntimeOptions {
+    @Option(names = {"-c", "--ctx"}, defaultValue = "4096", description = "context size in tokens (default ${DEFAULT-VALUE})")
+    int contextSize;
+
+    @Option(names = {"-t", "--threads"}, description = "threads (default: available processors)")
+    Integer threads;
+
+    @Option(names = {"-ngl", "--gpu-layers"}, defaultValue = "0", description = "layers to offload to the GPU, -1 for all")
+    int gpuLayers;
+
+    @Option(names = {"-v", "--verbose"}, description = "show llama.cpp's and mtmd's log")
+    boolean verbose;
+
+    Model load(Path model) {
+        if (verbose) {
+            Llama.setLogLevel(Level.INFO);
+        }
+        return Model.load(model, ModelParams.builder().gpuLayers(gpuLayers).build());
+    }
+
+    ContextParams contextParams() {
+        return contextParams(1);
+    }
+
+    ContextParams contextParams(int sequences) {
+        ContextParams.Builder b = ContextParams.builder().contextSize(contextSize).maxSequences(sequences);
+        if (threads != null) {
+            b.threads(threads);
+        }
+        return b.build();
+    }
+
+    ProjectorParams projectorParams() {
+        ProjectorParams p = ProjectorParams.defaults().withVerbose(verbose).withUseGpu(gpuLayers != 0);
+        return threads != null ? p.withThreads(threads) : p;
+    }
+}

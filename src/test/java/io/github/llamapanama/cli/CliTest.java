@@ -1,0 +1,123 @@
+package io.github.llamapanama.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.llamapanama.fixtures.Fixtures;
+import io.github.llamapanama.testing.TestData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command-line tool in-process, on the fixtures. */
+class CliTest {
+    record Run(int code, String out, String err) {}
+
+    private static synchronized Run run(String stdin, String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        InputStream in = System.in;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+            int code = Main.run(args);
+            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+            System.setIn(in);
+        }
+    }
+
+    private static String[] describe(String... extra) {
+        String[] base = {"describe", "--model", Fixtures.tinyQwen2().toString(), "--mmproj",
+                Fixtures.tinyInternVlMmproj().toString(), "--image", TestData.file("test-1.jpeg").toString(),
+                "--temp", "0", "-n", "12"};
+        String[] all = new String[base.length + extra.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return all;
+    }
+
+    @Test
+    void describeAnswersAsJson() throws Exception {
+        Run r = run("", describe("--json", "What is shown?"));
+        assertEquals(0, r.code(), r.err());
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertEquals("What is shown?", json.get("question").asText());
+        assertTrue(json.get("answer").asText().length() > 0, r.out());
+        assertEquals(12, json.get("generated_tokens").asInt());
+        assertTrue(json.get("prompt_tokens").asInt() > Fixtures.imageTokens());
+    }
+
+    @Test
+    void describeStreamsTheSameGreedyAnswer() throws Exception {
+        Run json = run("", describe("--json"));
+        Run text = run("", describe());
+        assertEquals(0, text.code(), text.err());
+        assertEquals(new ObjectMapper().readTree(json.out()).get("answer").asText(), text.out().stripTrailing());
+    }
+
+    @Test
+    void offlineWithoutModelsNamesWhatToPass(@TempDir Path cache) {
+        Run r = run("", "describe", "--image", TestData.file("test-1.jpeg").toString(), "--offline");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--model FILE --mmproj FILE"), r.err());
+    }
+
+    @Test
+    void aMissingImageIsAClearError() {
+        String[] args = describe();
+        args[6] = "no-such-image.jpg";
+        Run r = run("", args);
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("media file not found: no-such-image.jpg"), r.err());
+    }
+
+    @Test
+    void chatTakesImagesCommandsAndSavesAndLoads(@TempDir Path dir) {
+        Path saved = dir.resolve("chat.bin");
+        String script = String.join("\n",
+                "/image " + TestData.file("test-1.jpeg"),
+                "What is this?",
+                "/save " + saved,
+                "/reset",
+                "/load " + saved,
+                "Tell me more.",
+                "/load " + dir.resolve("missing.bin"),
+                "/exit") + "\n";
+        Run r = run(script, "chat", "--model", Fixtures.tinyQwen2().toString(), "--mmproj",
+                Fixtures.tinyInternVlMmproj().toString(), "--temp", "0", "-n", "8");
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertTrue(r.out().contains("(image attached to your next message)"), r.out());
+        assertTrue(r.out().contains("(saved to " + saved + ")"), r.out());
+        assertTrue(r.out().contains("(loaded " + saved + ")"), r.out());
+        assertTrue(r.out().contains("error: cannot load a conversation"), r.out());
+        assertTrue(Files.exists(saved));
+    }
+
+    @Test
+    void textChatAndGenerateAndInfo() {
+        Run chat = run("Hello\n/reset\nHi again\n", "chat", "--model", Fixtures.tinyQwen2().toString(), "--temp", "0", "-n", "6");
+        assertEquals(0, chat.code(), chat.err());
+        Run gen = run("", "generate", "--model", Fixtures.tinyQwen2().toString(), "--temp", "0", "-n", "6", "Once upon a time");
+        assertEquals(0, gen.code(), gen.err());
+        assertTrue(gen.err().contains("generated 6 tokens"), gen.err());
+        Run info = run("", "info", Fixtures.tinyQwen2().toString());
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().contains("general.architecture = \"qwen2\""), info.out());
+        assertTrue(info.out().contains("tensor types:"), info.out());
+    }
+}
