@@ -61,7 +61,7 @@ public final class ChatSession {
     }
 
     /** Sends a user message and returns the running answer; it joins the history when finished. */
-    public Turn send(String userMessage, GenerationParams params) {
+    public ChatTurn send(String userMessage, GenerationParams params) {
         messages.add(ChatMessage.user(userMessage));
         int[] prompt = fit(params);
         int common = commonPrefix(cached, prompt);
@@ -72,7 +72,7 @@ public final class ChatSession {
         int[] fresh = Arrays.copyOfRange(prompt, common, prompt.length);
         lastPromptTokens = fresh.length;
         cached = prompt;
-        return new Turn(generator.generate(fresh, params));
+        return new ChatTurn(generator.generate(fresh, params), this::record);
     }
 
     /** Formats the conversation, dropping old turns if the policy allows, until it fits. */
@@ -137,54 +137,14 @@ public final class ChatSession {
         cached = new int[0];
     }
 
-    /** The answer being generated; when it finishes, it is added to the conversation. */
-    public final class Turn {
-        private final Generation generation;
-        private boolean recorded;
-
-        private Turn(Generation generation) {
-            this.generation = generation;
-        }
-
-        public Generation generation() {
-            return generation;
-        }
-
-        /** Streams the answer to {@code listener} and records it. */
-        public GenerationResult stream(PieceListener listener) {
-            StringBuilder all = new StringBuilder();
-            GenerationResult r = generation.forEach(piece -> {
-                all.append(piece);
-                listener.onPiece(piece);
-            });
-            return record(new GenerationResult(all.toString(), r.tokens(), r.finishReason(), r.stats()));
-        }
-
-        /** Waits for the whole answer and records it. */
-        public GenerationResult result() {
-            return record(generation.finish());
-        }
-
-        public String text() {
-            return result().text();
-        }
-
-        public void cancel() {
-            generation.cancel();
-        }
-
-        private GenerationResult record(GenerationResult r) {
-            if (!recorded) {
-                recorded = true;
-                messages.add(ChatMessage.assistant(r.text()));
-                // The KV cache now holds the prompt and every sampled token but the last.
-                int[] gen = r.tokens();
-                int decoded = Math.max(0, gen.length - 1);
-                int[] now = Arrays.copyOf(cached, cached.length + decoded);
-                System.arraycopy(gen, 0, now, cached.length, decoded);
-                cached = now;
-            }
-            return r;
-        }
+    private GenerationResult record(GenerationResult r) {
+        messages.add(ChatMessage.assistant(r.text()));
+        // The KV cache now holds the prompt and every sampled token but the last.
+        int[] gen = r.tokens();
+        int decoded = Math.max(0, gen.length - 1);
+        int[] now = Arrays.copyOf(cached, cached.length + decoded);
+        System.arraycopy(gen, 0, now, cached.length, decoded);
+        cached = now;
+        return r;
     }
 }

@@ -2,6 +2,7 @@ package io.github.llamapanama.cli;
 
 import io.github.llamapanama.LlamaException;
 import io.github.llamapanama.chat.ChatSession;
+import io.github.llamapanama.chat.ChatTurn;
 import io.github.llamapanama.chat.ChatTemplate;
 import io.github.llamapanama.chat.OverflowPolicy;
 import io.github.llamapanama.generation.GenerationParams;
@@ -119,11 +120,11 @@ final class ChatCommand implements Callable<Integer> {
                     } else if (!line.isBlank()) {
                         GenerationResult r;
                         if (vision) {
-                            VisionChat.Turn turn = visionChat.send(line, List.copyOf(pending), params);
+                            ChatTurn turn = visionChat.send(line, List.copyOf(pending), params);
                             cancelCurrent.set(turn::cancel);
                             r = turn.stream(out::append);
                         } else {
-                            ChatSession.Turn turn = textChat.send(line, params);
+                            ChatTurn turn = textChat.send(line, params);
                             cancelCurrent.set(turn::cancel);
                             r = turn.stream(out::append);
                         }

@@ -3,6 +3,7 @@ package io.github.llamapanama.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.llamapanama.chat.ChatTemplate;
+import io.github.llamapanama.chat.ChatTurn;
 import io.github.llamapanama.generation.GenerationParams;
 import io.github.llamapanama.generation.GenerationResult;
 import io.github.llamapanama.hub.ModelPair;
@@ -64,7 +65,7 @@ final class DescribeCommand implements Callable<Integer> {
                 bitmaps.add(Bitmap.read(projector, image));
             }
             VisionChat chat = new VisionChat(context, projector, sampler, ChatTemplate.of(model, "chatml"));
-            VisionChat.Turn turn = chat.send(question, bitmaps, GenerationParams.maxTokens(maxTokens));
+            ChatTurn turn = chat.send(question, bitmaps, GenerationParams.maxTokens(maxTokens));
             if (json) {
                 GenerationResult r = turn.result();
                 Map<String, Object> doc = new LinkedHashMap<>();

@@ -2,11 +2,10 @@ package io.github.llamapanama.vision;
 
 import io.github.llamapanama.chat.ChatMessage;
 import io.github.llamapanama.chat.ChatTemplate;
-import io.github.llamapanama.generation.Generation;
+import io.github.llamapanama.chat.ChatTurn;
 import io.github.llamapanama.generation.GenerationParams;
 import io.github.llamapanama.generation.GenerationResult;
 import io.github.llamapanama.generation.Generator;
-import io.github.llamapanama.generation.PieceListener;
 import io.github.llamapanama.model.Context;
 import io.github.llamapanama.model.Vocab;
 import io.github.llamapanama.sampling.Sampler;
@@ -77,7 +76,7 @@ public final class VisionChat {
      * in front for each image (numbered "Image-1: ..." when there are several), as the model
      * card's chat() does.
      */
-    public Turn send(String userText, List<Bitmap> items, GenerationParams params) {
+    public ChatTurn send(String userText, List<Bitmap> items, GenerationParams params) {
         String text = markers(placeMarkers(userText, items.size()));
         messages.add(ChatMessage.user(text));
         media.add(List.copyOf(items));
@@ -112,7 +111,7 @@ public final class VisionChat {
         }
         cachedText = full;
         int promptEnd = position;
-        return new Turn(generator.generateAfterEvaluated(position, params), promptEnd);
+        return new ChatTurn(generator.generateAfterEvaluated(position, params), r -> record(r, promptEnd));
     }
 
     static String placeMarkers(String text, int images) {
@@ -175,74 +174,33 @@ public final class VisionChat {
         }
     }
 
-    /** The answer being generated; it joins the conversation when finished. */
-    public final class Turn {
-        private final Generation generation;
-        private final int promptEnd;
-        private GenerationResult result;
-
-        private Turn(Generation generation, int promptEnd) {
-            this.generation = generation;
-            this.promptEnd = promptEnd;
-        }
-
-        public Generation generation() {
-            return generation;
-        }
-
-        public GenerationResult stream(PieceListener listener) {
-            StringBuilder all = new StringBuilder();
-            GenerationResult r = generation.forEach(piece -> {
-                all.append(piece);
-                listener.onPiece(piece);
-            });
-            return record(new GenerationResult(all.toString(), r.tokens(), r.finishReason(), r.stats()));
-        }
-
-        public GenerationResult result() {
-            return record(generation.finish());
-        }
-
-        public String text() {
-            return result().text();
-        }
-
-        public void cancel() {
-            generation.cancel();
-        }
-
-        private GenerationResult record(GenerationResult r) {
-            if (result != null) {
-                return result;
+    private GenerationResult record(GenerationResult r, int promptEnd) {
+        messages.add(ChatMessage.assistant(r.text()));
+        media.add(List.of());
+        String closed = template.apply(messages, false);
+        String inCache = cachedText + decodedText(r.tokens());
+        if (closed.startsWith(inCache)) {
+            cachedText = inCache;
+            position = generator.position();
+        } else {
+            // The answer as the template renders it differs from the tokens in the cache (a
+            // stop string, say): replace the answer's cells with the rendered text.
+            generator.rewind(promptEnd);
+            try (InputChunks tail = projector.tokenize(closed.substring(cachedText.length()), List.of(), false)) {
+                position = projector.evaluate(context, tail, promptEnd, sequence).position();
             }
-            result = r;
-            messages.add(ChatMessage.assistant(r.text()));
-            media.add(List.of());
-            String closed = template.apply(messages, false);
-            String inCache = cachedText + decodedText(r.tokens());
-            if (closed.startsWith(inCache)) {
-                cachedText = inCache;
-                position = generator.position();
-            } else {
-                // The answer as the template renders it differs from the tokens in the cache (a
-                // stop string, say): replace the answer's cells with the rendered text.
-                generator.rewind(promptEnd);
-                try (InputChunks tail = projector.tokenize(closed.substring(cachedText.length()), List.of(), false)) {
-                    position = projector.evaluate(context, tail, promptEnd, sequence).position();
-                }
-                cachedText = closed;
-            }
-            return r;
+            cachedText = closed;
         }
+        return r;
+    }
 
-        /** The text of the tokens the cache holds: all sampled tokens but the last. */
-        private String decodedText(int[] tokens) {
-            Vocab vocab = context.model().vocab();
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            for (int i = 0; i < tokens.length - 1; i++) {
-                bytes.writeBytes(vocab.tokenBytes(tokens[i], true));
-            }
-            return bytes.toString(StandardCharsets.UTF_8);
+    /** The text of the tokens the cache holds: all sampled tokens but the last. */
+    private String decodedText(int[] tokens) {
+        Vocab vocab = context.model().vocab();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (int i = 0; i < tokens.length - 1; i++) {
+            bytes.writeBytes(vocab.tokenBytes(tokens[i], true));
         }
+        return bytes.toString(StandardCharsets.UTF_8);
     }
 }
