@@ -117,8 +117,20 @@ command -v cmake >/dev/null || die "cmake is required (3.16 or newer)"
 
 build="$cache/build/${variant:-cpu}"
 mkdir -p "$build"
+# CMake ties a build directory to its source directory. Configure from a copy of native/ and
+# cmake/ kept in the cache, so clones in other folders (CI) reuse the same incremental build.
+native_src="$cache/native-src"
+mkdir -p "$native_src/native" "$native_src/cmake"
+sync_file() { cmp -s "$1" "$2" || cp "$1" "$2"; }
+sync_file "$here/native/CMakeLists.txt" "$native_src/native/CMakeLists.txt"
+for f in "$here"/cmake/*.cmake; do sync_file "$f" "$native_src/cmake/$(basename "$f")"; done
+if [ -f "$build/CMakeCache.txt" ] \
+   && ! grep -qx "CMAKE_HOME_DIRECTORY:INTERNAL=$native_src/native" "$build/CMakeCache.txt"; then
+  echo "== $build was configured from another source directory; starting it over"
+  rm -rf "$build" && mkdir -p "$build"
+fi
 echo "== configuring $build"
-cmake -S "$here/native" -B "$build" -DCMAKE_BUILD_TYPE=Release \
+cmake -S "$native_src/native" -B "$build" -DCMAKE_BUILD_TYPE=Release \
   -DLLAMA_CPP_SOURCE_DIR="$src" \
   -DLLAMA_PANAMA_VARIANT="$variant" \
   -DLLAMA_PANAMA_ALLOW_UNPINNED="$allow_unpinned" \
