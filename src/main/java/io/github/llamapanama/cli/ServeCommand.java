@@ -1,0 +1,74 @@
+package io.github.llamapanama.cli;
+
+import io.github.llamapanama.Llama;
+import io.github.llamapanama.server.LlamaServer;
+import io.github.llamapanama.server.ServerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "serve", description = "Serve the model over an OpenAI-compatible HTTP API "
+        + "(/v1/chat/completions, /v1/completions, /v1/embeddings, /v1/models, /health, /metrics).")
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE.gguf")
+    Path model;
+
+    @Option(names = "--mmproj", paramLabel = "FILE.gguf", description = "projector for images")
+    Path mmproj;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to bind (default ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", description = "port, 0 = any free one (default ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = {"-np", "--parallel"}, defaultValue = "4", description = "slots decoded together (default ${DEFAULT-VALUE})")
+    int parallel;
+
+    @Option(names = {"-c", "--ctx"}, defaultValue = "4096", description = "context tokens per slot (default ${DEFAULT-VALUE})")
+    int ctx;
+
+    @Option(names = "--queue", defaultValue = "64", description = "requests that may wait for a slot (default ${DEFAULT-VALUE})")
+    int queue;
+
+    @Option(names = "--api-key", description = "require 'Authorization: Bearer KEY' (default: env LLAMA_API_KEY, else none)")
+    String apiKey;
+
+    @Option(names = "--allow-files", paramLabel = "DIR", description = "directory that file: image URLs may read from")
+    Path allowFiles;
+
+    @Option(names = "--max-body", defaultValue = "33554432", description = "largest request body in bytes")
+    long maxBody;
+
+    @Option(names = "--max-images", defaultValue = "8", description = "most images per request")
+    int maxImages;
+
+    @Option(names = {"-t", "--threads"}, defaultValue = "0", description = "CPU threads (default: llama.cpp's)")
+    int threads;
+
+    @Option(names = {"-ngl", "--gpu-layers"}, defaultValue = "0", description = "layers to offload to the GPU, -1 for all")
+    int gpuLayers;
+
+    @Option(names = {"-v", "--verbose"}, description = "show llama.cpp's and mtmd's log")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (verbose) {
+            Llama.setLogLevel(System.Logger.Level.INFO);
+        }
+        String key = apiKey != null ? apiKey : System.getenv("LLAMA_API_KEY");
+        ServerConfig config = ServerConfig.builder(model).projector(mmproj).host(host).port(port).parallel(parallel)
+                .slotContextSize(ctx).queueSize(queue).apiKey(key == null || key.isBlank() ? null : key)
+                .allowedFileDirectory(allowFiles).maxBodyBytes(maxBody).maxImages(maxImages).threads(threads)
+                .gpuLayers(gpuLayers).build();
+        LlamaServer server = new LlamaServer(config).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "llama-server-shutdown"));
+        System.err.printf("serving %s on http://%s:%d/v1 (%d slots x %d tokens)%n", config.modelName(), host,
+                server.port(), parallel, ctx);
+        server.awaitTermination();
+        return 0;
+    }
+}

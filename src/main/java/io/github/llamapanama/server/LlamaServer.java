@@ -1,0 +1,153 @@
+package io.github.llamapanama.server;
+
+import com.sun.net.httpserver.HttpServer;
+import io.github.llamapanama.model.Context;
+import io.github.llamapanama.model.ContextParams;
+import io.github.llamapanama.model.Model;
+import io.github.llamapanama.model.ModelParams;
+import io.github.llamapanama.vision.Projector;
+import io.github.llamapanama.vision.ProjectorParams;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * An OpenAI-compatible HTTP server for one model (and optionally its projector, for images):
+ * {@code /v1/chat/completions}, {@code /v1/completions}, {@code /v1/embeddings},
+ * {@code /v1/models}, {@code /health} and {@code /metrics}. Requests share one context by
+ * continuous batching: {@link ServerConfig#parallel()} slots, each its own sequence, decoded
+ * together one token per step by a single scheduler thread; HTTP runs on virtual threads.
+ *
+ * {@snippet :
+ * try (LlamaServer server = new LlamaServer(ServerConfig.builder(Path.of("model.gguf")).port(0).build())) {
+ *     server.start();
+ *     System.out.println("http://127.0.0.1:" + server.port() + "/v1");
+ *     server.awaitTermination();
+ * }
+ * }
+ */
+public final class LlamaServer implements AutoCloseable {
+    private final ServerConfig config;
+    private Model model;
+    private Projector projector;
+    private Context context;
+    private Scheduler scheduler;
+    private Engine engine;
+    private HttpServer http;
+    private ExecutorService executor;
+    private volatile boolean closed;
+
+    public LlamaServer(ServerConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * Loads the model (and projector), starts the scheduler and binds the port.
+     *
+     * @throws UncheckedIOException if the address cannot be bound
+     */
+    public synchronized LlamaServer start() {
+        if (http != null || closed) {
+            throw new IllegalStateException(closed ? "the server is closed" : "the server is already started");
+        }
+        try {
+            model = Model.load(config.model(), ModelParams.builder().gpuLayers(config.gpuLayers()).build());
+            if (config.projector() != null) {
+                ProjectorParams p = ProjectorParams.defaults().withUseGpu(config.gpuLayers() != 0);
+                projector = Projector.load(config.projector(), model, config.threads() > 0 ? p.withThreads(config.threads()) : p);
+            }
+            ContextParams.Builder cp = ContextParams.builder().contextSize(config.parallel() * config.slotContextSize())
+                    .maxSequences(config.parallel());
+            if (config.threads() > 0) {
+                cp.threads(config.threads());
+            }
+            context = model.newContext(cp.build());
+            scheduler = new Scheduler(context, projector, config.slotContextSize(), config.queueSize());
+            engine = new Engine(config, model, projector, scheduler);
+            InfoEndpoints info = new InfoEndpoints(engine);
+            Router router = new Router(Map.of(
+                    "/v1/chat/completions", new Router.Route("POST", true, new ChatCompletionsHandler(engine)),
+                    "/v1/completions", new Router.Route("POST", true, new CompletionsHandler(engine)),
+                    "/v1/embeddings", new Router.Route("POST", true, new EmbeddingsHandler(engine)),
+                    "/v1/models", new Router.Route("GET", true, info::models),
+                    "/health", new Router.Route("GET", false, info::health),
+                    "/metrics", new Router.Route("GET", true, info::metrics)), config.apiKey(), engine.metrics);
+            http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 128);
+            executor = Executors.newVirtualThreadPerTaskExecutor();
+            http.setExecutor(executor);
+            http.createContext("/", router);
+            scheduler.start();
+            http.start();
+            return this;
+        } catch (IOException e) {
+            close();
+            throw new UncheckedIOException("cannot bind " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** The bound port (the chosen one when the config asked for 0). */
+    public int port() {
+        if (http == null) {
+            throw new IllegalStateException("the server is not started");
+        }
+        return http.getAddress().getPort();
+    }
+
+    /** The bound host address. */
+    public String host() {
+        return config.host();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** Blocks until {@link #close()} is called (from a shutdown hook, say). */
+    public void awaitTermination() throws InterruptedException {
+        synchronized (this) {
+            while (!closed) {
+                wait();
+            }
+        }
+    }
+
+    /** Stops accepting, ends running generations, and frees the context, projector and model. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            notifyAll();
+        }
+        if (http != null) {
+            http.stop(0);
+        }
+        if (scheduler != null) {
+            scheduler.close();
+        }
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+        if (engine != null) {
+            engine.close();
+        }
+        if (context != null) {
+            context.close();
+        }
+        if (projector != null) {
+            projector.close();
+        }
+        if (model != null) {
+            model.close();
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.github.llamapanama.server;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
+
+/** Counters and gauges of the server, rendered in Prometheus' text format for {@code /metrics}. */
+final class Metrics {
+    private final Map<String, LongAdder> requests = new ConcurrentHashMap<>(); // "endpoint\0status"
+    final LongAdder promptTokens = new LongAdder();
+    final LongAdder completionTokens = new LongAdder();
+    final LongAdder decodeSteps = new LongAdder();
+    final AtomicLong decodeNanos = new AtomicLong();
+    final AtomicLong maxBatchSequences = new AtomicLong();
+    private final IntSupplier queueDepth;
+    private final IntSupplier activeSlots;
+    private final int slots;
+
+    Metrics(IntSupplier queueDepth, IntSupplier activeSlots, int slots) {
+        this.queueDepth = queueDepth;
+        this.activeSlots = activeSlots;
+        this.slots = slots;
+    }
+
+    void request(String endpoint, int status) {
+        requests.computeIfAbsent(endpoint + '\0' + status, k -> new LongAdder()).increment();
+    }
+
+    /** One decode step that held {@code sequences} sequences and took {@code nanos}. */
+    void step(int sequences, long nanos) {
+        decodeSteps.increment();
+        decodeNanos.addAndGet(nanos);
+        maxBatchSequences.accumulateAndGet(sequences, Math::max);
+    }
+
+    String render() {
+        StringBuilder out = new StringBuilder(1024);
+        out.append("# HELP llama_requests_total HTTP requests by endpoint and status.\n");
+        out.append("# TYPE llama_requests_total counter\n");
+        for (Map.Entry<String, LongAdder> e : new TreeMap<>(requests).entrySet()) {
+            String[] k = e.getKey().split("\0", 2);
+            out.append("llama_requests_total{endpoint=\"").append(escape(k[0])).append("\",status=\"").append(k[1])
+                    .append("\"} ").append(e.getValue().sum()).append('\n');
+        }
+        counter(out, "llama_prompt_tokens_total", "Prompt tokens evaluated.", promptTokens.sum());
+        counter(out, "llama_completion_tokens_total", "Tokens generated.", completionTokens.sum());
+        counter(out, "llama_decode_steps_total", "Batched decode steps.", decodeSteps.sum());
+        gauge(out, "llama_queue_depth", "Requests waiting for a slot.", queueDepth.getAsInt());
+        gauge(out, "llama_slots_active", "Slots generating now.", activeSlots.getAsInt());
+        gauge(out, "llama_slots_total", "Slots (parallel sequences).", slots);
+        gauge(out, "llama_batch_sequences_max", "Most sequences ever decoded in one batch.", maxBatchSequences.get());
+        double seconds = decodeNanos.get() / 1e9;
+        double tps = seconds <= 0 ? 0 : completionTokens.sum() / seconds;
+        out.append("# HELP llama_tokens_per_second Generated tokens per second of decoding.\n");
+        out.append("# TYPE llama_tokens_per_second gauge\n");
+        out.append("llama_tokens_per_second ").append(String.format(java.util.Locale.ROOT, "%.3f", tps)).append('\n');
+        return out.toString();
+    }
+
+    private static void counter(StringBuilder out, String name, String help, long value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(" counter\n");
+        out.append(name).append(' ').append(value).append('\n');
+    }
+
+    private static void gauge(StringBuilder out, String name, String help, long value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(" gauge\n");
+        out.append(name).append(' ').append(value).append('\n');
+    }
+
+    private static String escape(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+}

@@ -1,0 +1,101 @@
+package io.github.llamapanama.server;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The server's only HttpHandler: finds the route (404 otherwise), checks the method (405) and
+ * the API key (401), runs the endpoint, turns exceptions into OpenAI-shaped errors and counts
+ * every request by endpoint and status.
+ */
+final class Router implements HttpHandler {
+    private static final Logger LOG = Logger.getLogger(Router.class.getName());
+
+    /** One endpoint: its method, whether it needs the API key, and what it does. */
+    record Route(String method, boolean authenticated, Endpoint endpoint) {
+    }
+
+    @FunctionalInterface
+    interface Endpoint {
+        void handle(Exchange exchange) throws IOException;
+    }
+
+    private final Map<String, Route> routes;
+    private final byte[] apiKey; // null: open
+    private final Metrics metrics;
+
+    Router(Map<String, Route> routes, String apiKey, Metrics metrics) {
+        this.routes = Map.copyOf(routes);
+        this.apiKey = apiKey == null ? null : apiKey.getBytes(StandardCharsets.UTF_8);
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void handle(HttpExchange http) {
+        Exchange ex = new Exchange(http);
+        String path = http.getRequestURI().getPath();
+        if (path.length() > 1 && path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        Route route = routes.get(path);
+        String label = route == null ? "other" : path;
+        try {
+            if (route == null) {
+                throw new ApiException(404, "invalid_request_error", "unknown route " + http.getRequestMethod() + " "
+                        + path, null, "not_found");
+            }
+            if (!route.method().equals(http.getRequestMethod())) {
+                http.getResponseHeaders().set("Allow", route.method());
+                throw new ApiException(405, "invalid_request_error", path + " accepts " + route.method() + ", not "
+                        + http.getRequestMethod(), null, "method_not_allowed");
+            }
+            if (route.authenticated()) {
+                authenticate(http);
+            }
+            route.endpoint().handle(ex);
+        } catch (ApiException e) {
+            respond(ex, e);
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "client connection failed", e);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "request failed", e);
+            respond(ex, new ApiException(500, "server_error", "internal error: " + e, null, null));
+        } finally {
+            metrics.request(label, ex.responded() ? ex.status() : 499);
+            http.close();
+        }
+    }
+
+    private void authenticate(HttpExchange http) {
+        if (apiKey == null) {
+            return;
+        }
+        String header = http.getRequestHeaders().getFirst("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new ApiException(401, "invalid_request_error", "missing API key: send 'Authorization: Bearer <key>'",
+                    null, "invalid_api_key");
+        }
+        byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(given, apiKey)) { // constant time
+            throw new ApiException(401, "invalid_request_error", "incorrect API key", null, "invalid_api_key");
+        }
+    }
+
+    private static void respond(Exchange ex, ApiException e) {
+        if (ex.responded()) {
+            return; // mid-stream: the stream writer reports errors itself
+        }
+        try {
+            ex.sendError(e);
+        } catch (IOException io) {
+            LOG.log(Level.FINE, "could not send an error", io);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.github.llamapanama.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of a {@link LlamaServer}. Build with {@link #builder(Path)}; defaults are safe for a
+ * local server: loopback only, an ephemeral port is not the default (8080), no file access.
+ *
+ * @param model              the GGUF model
+ * @param projector          an mmproj GGUF for images, or null for text only
+ * @param host               address to bind (default 127.0.0.1)
+ * @param port               port to bind; 0 picks a free one ({@link LlamaServer#port()} tells which)
+ * @param parallel           slots: sequences decoded together in one batch
+ * @param slotContextSize    tokens per slot (prompt and answer); the context holds parallel times this
+ * @param queueSize          requests that may wait for a slot; more get 503
+ * @param apiKey             if non-null, requests need {@code Authorization: Bearer <apiKey>}
+ * @param maxBodyBytes       largest request body
+ * @param maxImages          most images in one request
+ * @param maxImageBytes      largest image (encoded), also the limit of a download
+ * @param allowedFileDirectory {@code file:} image URLs must lie inside it; null refuses them all
+ * @param fetchTimeout       limit of an http(s) image download
+ * @param threads            CPU threads for decoding; 0 = llama.cpp's default
+ * @param gpuLayers          layers to offload to a GPU (-1 all)
+ * @param modelName          the id {@code /v1/models} reports; null = the model's file name
+ */
+public record ServerConfig(Path model, Path projector, String host, int port, int parallel, int slotContextSize,
+                           int queueSize, String apiKey, long maxBodyBytes, int maxImages, long maxImageBytes,
+                           Path allowedFileDirectory, Duration fetchTimeout, int threads, int gpuLayers,
+                           String modelName) {
+
+    public ServerConfig {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(fetchTimeout, "fetchTimeout");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be in [0, 65535], was " + port);
+        }
+        if (parallel < 1 || parallel > 256) {
+            throw new IllegalArgumentException("parallel must be in [1, 256], was " + parallel);
+        }
+        if (slotContextSize < 16) {
+            throw new IllegalArgumentException("slotContextSize must be >= 16, was " + slotContextSize);
+        }
+        if (queueSize < 1) {
+            throw new IllegalArgumentException("queueSize must be >= 1, was " + queueSize);
+        }
+        if (maxBodyBytes < 1 || maxImages < 0 || maxImageBytes < 1 || threads < 0) {
+            throw new IllegalArgumentException("limits must be positive");
+        }
+        if (apiKey != null && apiKey.isBlank()) {
+            throw new IllegalArgumentException("apiKey must not be blank (null turns authentication off)");
+        }
+        if (modelName == null) {
+            modelName = model.getFileName().toString();
+        }
+    }
+
+    public static Builder builder(Path model) {
+        return new Builder(model);
+    }
+
+    /** Builder with the defaults listed on {@link ServerConfig}. */
+    public static final class Builder {
+        private final Path model;
+        private Path projector;
+        private String host = "127.0.0.1";
+        private int port = 8080;
+        private int parallel = 4;
+        private int slotContextSize = 4096;
+        private int queueSize = 64;
+        private String apiKey;
+        private long maxBodyBytes = 32L << 20;
+        private int maxImages = 8;
+        private long maxImageBytes = 16L << 20;
+        private Path allowedFileDirectory;
+        private Duration fetchTimeout = Duration.ofSeconds(20);
+        private int threads;
+        private int gpuLayers;
+        private String modelName;
+
+        private Builder(Path model) {
+            this.model = model;
+        }
+
+        public Builder projector(Path p) { projector = p; return this; }
+        public Builder host(String h) { host = h; return this; }
+        public Builder port(int p) { port = p; return this; }
+        public Builder parallel(int n) { parallel = n; return this; }
+        public Builder slotContextSize(int n) { slotContextSize = n; return this; }
+        public Builder queueSize(int n) { queueSize = n; return this; }
+        public Builder apiKey(String k) { apiKey = k; return this; }
+        public Builder maxBodyBytes(long n) { maxBodyBytes = n; return this; }
+        public Builder maxImages(int n) { maxImages = n; return this; }
+        public Builder maxImageBytes(long n) { maxImageBytes = n; return this; }
+        public Builder allowedFileDirectory(Path d) { allowedFileDirectory = d; return this; }
+        public Builder fetchTimeout(Duration d) { fetchTimeout = d; return this; }
+        public Builder threads(int n) { threads = n; return this; }
+        public Builder gpuLayers(int n) { gpuLayers = n; return this; }
+        public Builder modelName(String n) { modelName = n; return this; }
+
+        public ServerConfig build() {
+            return new ServerConfig(model, projector, host, port, parallel, slotContextSize, queueSize, apiKey,
+                    maxBodyBytes, maxImages, maxImageBytes, allowedFileDirectory, fetchTimeout, threads, gpuLayers,
+                    modelName);
+        }
+    }
+}
