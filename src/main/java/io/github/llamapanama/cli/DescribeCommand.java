@@ -13,11 +13,14 @@ import io.github.llamapanama.sampling.Sampler;
 import io.github.llamapanama.vision.Bitmap;
 import io.github.llamapanama.vision.Projector;
 import io.github.llamapanama.vision.VisionChat;
+import io.github.llamapanama.vision.video.VideoFrames;
+import io.github.llamapanama.vision.video.VideoPrompt;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.awt.image.BufferedImage;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -27,12 +30,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "describe", description = "Describe an image (or answer a question about it) with a vision-language model.")
+@Command(name = "describe", description = {"Describe an image or a video (or answer a question about it) with a vision-language model.",
+        "Videos: " + VideoFrames.SUPPORTED})
 final class DescribeCommand implements Callable<Integer> {
     static final String DEFAULT_QUESTION = "Please describe the image shortly.";
 
-    @Option(names = {"-i", "--image"}, required = true, paramLabel = "FILE", description = "image (repeatable)")
-    List<Path> images;
+    @Option(names = {"-i", "--image"}, paramLabel = "FILE", description = "image (repeatable)")
+    List<Path> images = new ArrayList<>();
+
+    @Option(names = "--video", paramLabel = "FILE|DIR", description = "a video, GIF or directory of frames")
+    Path video;
+
+    @Option(names = "--frames", defaultValue = "8", description = "frames sampled from --video (default ${DEFAULT-VALUE})")
+    int frames;
+
+    @Option(names = "--max-tiles", defaultValue = "1",
+            description = "InternVL dynamic tiling: up to this many 448px tiles per image plus a thumbnail (default 1: llama.cpp's single tile)")
+    int maxTiles;
 
     @Parameters(arity = "0..1", paramLabel = "QUESTION", description = "default: \"" + DEFAULT_QUESTION + "\"")
     String question = DEFAULT_QUESTION;
@@ -61,17 +75,39 @@ final class DescribeCommand implements Callable<Integer> {
              Projector projector = Projector.load(files.mmproj(), model, runtime.projectorParams());
              Context context = model.newContext(runtime.contextParams());
              Sampler sampler = sampling.sampler(model.vocab(), context.contextSize())) {
+            String prompt = question;
+            if (video != null) {
+                if (!images.isEmpty()) {
+                    throw new IllegalArgumentException("give --image or --video, not both");
+                }
+                if (frames < 1) {
+                    throw new IllegalArgumentException("--frames must be >= 1");
+                }
+                for (BufferedImage frame : VideoFrames.open(video).sample(frames)) {
+                    bitmaps.add(Bitmap.of(frame));
+                }
+                prompt = VideoPrompt.prefix(bitmaps.size()) + question;
+            } else if (images.isEmpty()) {
+                throw new IllegalArgumentException("give --image FILE (or --video FILE)");
+            }
             for (Path image : images) {
                 bitmaps.add(Bitmap.read(projector, image));
             }
             VisionChat chat = new VisionChat(context, projector, sampler, ChatTemplate.of(model, "chatml"));
-            ChatTurn turn = chat.send(question, bitmaps, GenerationParams.maxTokens(maxTokens));
+            if (video == null) {
+                chat.maxTiles(maxTiles); // the model card feeds video frames as single tiles
+            }
+            ChatTurn turn = chat.send(prompt, bitmaps, GenerationParams.maxTokens(maxTokens));
             if (json) {
                 GenerationResult r = turn.result();
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("model", files.model().toString());
                 doc.put("mmproj", files.mmproj().toString());
                 doc.put("images", images.stream().map(Path::toString).toList());
+                if (video != null) {
+                    doc.put("video", video.toString());
+                    doc.put("frames", bitmaps.size());
+                }
                 doc.put("question", question);
                 doc.put("answer", r.text());
                 doc.put("finish_reason", r.finishReason().name().toLowerCase(java.util.Locale.ROOT));

@@ -139,6 +139,25 @@ public final class Bitmap extends NativeResource {
         return audio;
     }
 
+    /** The image as a {@link BufferedImage} (TYPE_INT_RGB), e.g. to cut it into tiles. */
+    public BufferedImage toImage() {
+        ensureOpen();
+        if (audio) {
+            throw new IllegalStateException("an audio clip is not an image");
+        }
+        byte[] rgb = LlamaNative.mtmd_bitmap_get_data(bitmap).reinterpret((long) width * height * 3)
+                .toArray(ValueLayout.JAVA_BYTE);
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        int[] row = new int[width];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0, o = y * width * 3; x < width; x++, o += 3) {
+                row[x] = (rgb[o] & 0xff) << 16 | (rgb[o + 1] & 0xff) << 8 | (rgb[o + 2] & 0xff);
+            }
+            image.setRGB(0, y, width, 1, row, 0, width);
+        }
+        return image;
+    }
+
     /** An id that mtmd carries into the chunks made from this bitmap (for caching). */
     public void setId(String id) {
         ensureOpen();

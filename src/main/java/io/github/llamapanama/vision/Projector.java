@@ -57,14 +57,16 @@ public final class Projector extends NativeResource {
     private final String marker;
     private final boolean vision;
     private final boolean audio;
+    private final int imageSize;
 
-    private Projector(Model model, MemorySegment ctx, String marker) {
+    private Projector(Model model, MemorySegment ctx, String marker, int imageSize) {
         super("projector");
         this.model = model;
         this.ctx = ctx.reinterpret(arena, LlamaNative::mtmd_free);
         this.marker = marker;
         this.vision = LlamaNative.mtmd_support_vision(this.ctx);
         this.audio = LlamaNative.mtmd_support_audio(this.ctx);
+        this.imageSize = imageSize;
     }
 
     public static Projector load(Path mmproj, Model model) {
@@ -76,7 +78,7 @@ public final class Projector extends NativeResource {
      * output width differs from the model's n_embd is refused before mtmd sees it.
      */
     public static Projector load(Path mmproj, Model model, ProjectorParams params) {
-        checkProjectorFile(mmproj, model);
+        int imageSize = checkProjectorFile(mmproj, model);
         try (Arena call = Arena.ofConfined()) {
             MemorySegment c = LlamaNative.mtmd_init_from_file(call.allocateFrom(mmproj.toString()), model.handle(),
                     params.toNative(call));
@@ -84,11 +86,12 @@ public final class Projector extends NativeResource {
                 throw new VisionException("mtmd could not load the projector " + mmproj
                         + " (mtmd logs its reason to stderr; ProjectorParams.withVerbose shows more)");
             }
-            return new Projector(model, c, params.mediaMarker());
+            return new Projector(model, c, params.mediaMarker(), imageSize);
         }
     }
 
-    private static void checkProjectorFile(Path mmproj, Model model) {
+    /** Validates the mmproj file and returns its vision input size (0 without vision). */
+    private static int checkProjectorFile(Path mmproj, Model model) {
         if (!Files.isRegularFile(mmproj)) {
             throw new VisionException("projector file not found: " + mmproj);
         }
@@ -111,6 +114,7 @@ public final class Projector extends NativeResource {
                             + ": they do not belong together");
                 }
             }
+            return (int) gguf.integer("clip.vision.image_size").orElse(0);
         } catch (GgufFormatException e) {
             throw new VisionException("not a valid GGUF file: " + mmproj + ": " + e.getMessage(), e);
         } catch (IOException e) {
@@ -129,6 +133,11 @@ public final class Projector extends NativeResource {
     /** Sample rate the audio encoder expects, or -1 without audio support. */
     public int audioSampleRate() {
         return call(LlamaNative::mtmd_get_audio_bitrate);
+    }
+
+    /** The side of the square images the vision encoder takes (InternVL: 448), or 0. */
+    public int imageSize() {
+        return imageSize;
     }
 
     /** The prompt text that stands for one media item. */
@@ -200,6 +209,16 @@ public final class Projector extends NativeResource {
      * @throws ContextFullException if the chunks do not fit in the context
      */
     public Evaluation evaluate(Context context, InputChunks chunks, int position, int seqId) {
+        return evaluate(context, chunks, position, seqId, null);
+    }
+
+    /**
+     * Like {@link #evaluate(Context, InputChunks, int, int)}, where media item {@code i} of the
+     * prompt was given as {@code tilesPerMedia[i]} consecutive tiles (one marker each): the
+     * wrapper text mtmd puts between two tiles of one item is skipped, so the model sees one
+     * {@code <img>}, every tile's embeddings, then one {@code </img>}, as InternVL was trained.
+     */
+    public Evaluation evaluate(Context context, InputChunks chunks, int position, int seqId, int[] tilesPerMedia) {
         int needed = chunks.positionCount();
         if ((long) position + needed >= context.contextSize()) {
             throw new ContextFullException("the prompt with its media needs " + needed + " positions from " + position
@@ -217,18 +236,37 @@ public final class Projector extends NativeResource {
             int media = 0;
             long encode = 0;
             long decode = 0;
+            int item = 0;          // which media item the next media chunk belongs to
+            int tilesLeft = tilesPerMedia == null || tilesPerMedia.length == 0 ? 1 : tilesPerMedia[0];
+            int[] between = tilesPerMedia == null ? null : tileSeparator();
             for (int i = 0; i < n; i++) {
                 MemorySegment chunk = chunks.nativeChunk(i);
                 boolean last = i == n - 1;
                 int type = LlamaNative.mtmd_input_chunk_get_type(chunk);
                 long t0 = System.nanoTime();
                 int rc;
-                if (type == LlamaNative.MTMD_INPUT_CHUNK_TYPE_TEXT()) {
+                if (type == LlamaNative.MTMD_INPUT_CHUNK_TYPE_TEXT() && between != null && media > 0 && tilesLeft > 0
+                        && tilesLeft < tilesPerMedia[item]) {
+                    // between two tiles of one item: only the wrapper "</img><img>" may stand here
+                    int[] text = chunks.chunk(i).textTokens();
+                    if (!java.util.Arrays.equals(text, between)) {
+                        throw new VisionException("text between the tiles of one image: tiles must come from one marker");
+                    }
+                    continue;
+                } else if (type == LlamaNative.MTMD_INPUT_CHUNK_TYPE_TEXT()) {
                     rc = LlamaNative.mtmd_helper_eval_chunk_single(ctx, lctx, chunk, position, seqId,
                             context.batchSize(), last, newPos);
                     decode += System.nanoTime() - t0;
                 } else {
                     media++;
+                    if (tilesPerMedia != null) {
+                        if (item >= tilesPerMedia.length) {
+                            throw new IllegalArgumentException("more media chunks than tilesPerMedia describes");
+                        }
+                        if (--tilesLeft == 0 && ++item < tilesPerMedia.length) {
+                            tilesLeft = tilesPerMedia[item];
+                        }
+                    }
                     rc = LlamaNative.mtmd_encode_chunk(ctx, chunk);
                     long t1 = System.nanoTime();
                     encode += t1 - t0;
@@ -255,6 +293,20 @@ public final class Projector extends NativeResource {
             return new Evaluation(position, media, encode / 1e6, decode / 1e6);
         } finally {
             context.release();
+        }
+    }
+
+    /** The tokens mtmd puts between two media items: the end wrapper, then the begin wrapper. */
+    private int[] tileSeparator() {
+        try (Bitmap probe = Bitmap.ofRgb(1, 1, new byte[3]);
+             InputChunks two = tokenize(marker + marker, List.of(probe, probe), false)) {
+            List<Chunk> chunks = two.chunks(); // text <img>, media, text </img><img>, media, text </img>
+            for (int i = 1; i < chunks.size() - 1; i++) {
+                if (chunks.get(i).type() == ChunkType.TEXT) {
+                    return chunks.get(i).textTokens();
+                }
+            }
+            return new int[0];
         }
     }
 

@@ -45,6 +45,7 @@ public final class VisionChat {
     private String cachedText = ""; // the formatted conversation text the KV cache holds
     private int position;
     private int lastPromptTokens;
+    private int maxTiles = 1;
 
     public VisionChat(Context context, Projector projector, Sampler sampler, ChatTemplate template) {
         this(context, projector, sampler, template, 0);
@@ -59,6 +60,22 @@ public final class VisionChat {
         this.generator = new Generator(context, sampler, sequence, 0);
         this.template = template;
         this.sequence = sequence;
+    }
+
+    /**
+     * Cuts each image into up to {@code maxTiles} 448x448 tiles plus a thumbnail, as InternVL's
+     * {@code dynamic_preprocess} does, and feeds them as one {@code <img>...</img>} block. The
+     * default, 1, is llama.cpp's own behaviour: one tile per image.
+     */
+    public VisionChat maxTiles(int maxTiles) {
+        if (maxTiles < 1 || maxTiles > 40) {
+            throw new IllegalArgumentException("maxTiles must be in [1, 40], was " + maxTiles);
+        }
+        if (maxTiles > 1 && projector.imageSize() == 0) {
+            throw new IllegalArgumentException("this projector has no vision input size to tile for");
+        }
+        this.maxTiles = maxTiles;
+        return this;
     }
 
     /** Sets the system message; only before the first turn. */
@@ -99,10 +116,8 @@ public final class VisionChat {
             deltaText = full;
             delta = media.stream().flatMap(List::stream).toList();
         }
-        try (InputChunks chunks = projector.tokenize(deltaText, delta, position == 0)) {
-            lastPromptTokens = chunks.tokenCount();
-            Projector.Evaluation e = projector.evaluate(context, chunks, position, sequence);
-            position = e.position();
+        try {
+            position = evaluate(deltaText, delta);
         } catch (RuntimeException e) {
             generator.rewind(Math.min(position, generator.position()));
             messages.removeLast();
@@ -112,6 +127,65 @@ public final class VisionChat {
         cachedText = full;
         int promptEnd = position;
         return new ChatTurn(generator.generateAfterEvaluated(position, params), r -> record(r, promptEnd));
+    }
+
+    /** Evaluates prompt text with its media from the current position; returns the new position. */
+    private int evaluate(String text, List<Bitmap> items) {
+        if (maxTiles == 1 || items.stream().allMatch(Bitmap::isAudio)) {
+            try (InputChunks chunks = projector.tokenize(text, items, position == 0)) {
+                int end = projector.evaluate(context, chunks, position, sequence).position();
+                lastPromptTokens = end - position;
+                return end;
+            }
+        }
+        int markers = Projector.count(text, projector.mediaMarker());
+        if (markers != items.size()) {
+            throw new VisionException("the prompt has " + markers + " media marker(s) but " + items.size()
+                    + " image/audio item(s) were given: they must match one to one");
+        }
+        List<Bitmap> tiles = new ArrayList<>();
+        try {
+            int[] perItem = new int[items.size()];
+            StringBuilder expanded = new StringBuilder();
+            String marker = projector.mediaMarker();
+            int from = 0;
+            for (int i = 0; i < items.size(); i++) {
+                Bitmap item = items.get(i);
+                List<Bitmap> these = item.isAudio() ? List.of(item) : tile(item);
+                tiles.addAll(these.stream().filter(t -> t != item).toList());
+                perItem[i] = these.size();
+                int at = text.indexOf(marker, from);
+                expanded.append(text, from, at).append(marker.repeat(these.size()));
+                from = at + marker.length();
+            }
+            expanded.append(text.substring(from));
+            List<Bitmap> flat = new ArrayList<>();
+            int t = 0;
+            for (int i = 0; i < items.size(); i++) {
+                if (items.get(i).isAudio()) {
+                    flat.add(items.get(i));
+                } else {
+                    flat.addAll(tiles.subList(t, t + perItem[i]));
+                    t += perItem[i];
+                }
+            }
+            try (InputChunks chunks = projector.tokenize(expanded.toString(), flat, position == 0)) {
+                int end = projector.evaluate(context, chunks, position, sequence, perItem).position();
+                lastPromptTokens = end - position; // positions evaluated: the skipped tile wrappers do not count
+                return end;
+            }
+        } finally {
+            tiles.forEach(Bitmap::close);
+        }
+    }
+
+    private List<Bitmap> tile(Bitmap image) {
+        List<Bitmap> out = new ArrayList<>();
+        for (java.awt.image.BufferedImage tile : io.github.llamapanama.vision.tiling.DynamicTiling.tiles(
+                image.toImage(), 1, maxTiles, projector.imageSize(), true)) {
+            out.add(Bitmap.of(tile));
+        }
+        return out;
     }
 
     static String placeMarkers(String text, int images) {
@@ -130,7 +204,7 @@ public final class VisionChat {
         return text.replace(IMAGE, projector.mediaMarker());
     }
 
-    /** Tokens (text and media) the last {@link #send} evaluated: only what was new. */
+    /** Positions (text and media tokens) the last {@link #send} evaluated: only what was new. */
     public int lastPromptTokens() {
         return lastPromptTokens;
     }

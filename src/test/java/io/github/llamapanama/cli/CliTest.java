@@ -71,6 +71,23 @@ class CliTest {
     }
 
     @Test
+    void describeTakesVideoFramesAndTiles(@TempDir Path frames) throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            Files.copy(TestData.file("test-1.jpeg"), frames.resolve("frame" + i + ".jpg"));
+        }
+        Run video = run("", "describe", "--model", Fixtures.tinyQwen2().toString(), "--mmproj",
+                Fixtures.tinyInternVlMmproj().toString(), "--video", frames.toString(), "--frames", "2",
+                "--temp", "0", "-n", "4", "--json");
+        assertEquals(0, video.code(), video.err());
+        JsonNode json = new ObjectMapper().readTree(video.out());
+        assertEquals(2, json.get("frames").asInt());
+        assertTrue(json.get("prompt_tokens").asInt() > 2 * Fixtures.imageTokens(), video.out());
+        Run tiled = run("", describe("--max-tiles", "6", "--json")); // 640x488: a 3x2 grid plus the thumbnail
+        assertEquals(0, tiled.code(), tiled.err());
+        assertTrue(new ObjectMapper().readTree(tiled.out()).get("prompt_tokens").asInt() > 7 * Fixtures.imageTokens(), tiled.out());
+    }
+
+    @Test
     void offlineWithoutModelsNamesWhatToPass(@TempDir Path cache) {
         Run r = run("", "describe", "--image", TestData.file("test-1.jpeg").toString(), "--offline");
         assertEquals(1, r.code());
