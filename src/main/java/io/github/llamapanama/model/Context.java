@@ -236,7 +236,9 @@ public final class Context extends NativeResource {
         if (e.equals(MemorySegment.NULL)) {
             throw new IllegalArgumentException("no pooled embedding for sequence " + seqId);
         }
-        return e.reinterpret((long) model.embeddingSize() * Float.BYTES);
+        // RANK pooling yields one score per sequence (n_cls_out = 1 at this commit), not n_embd floats
+        long floats = pooling() == PoolingType.RANK ? 1 : model.embeddingSize();
+        return e.reinterpret(floats * Float.BYTES);
     }
 
     public PoolingType pooling() {
