@@ -1,0 +1,26 @@
+package io.github.llamapanama.bench;
+
+import java.util.List;
+
+/**
+ * All figures for one model file.
+ *
+ * @param file        the file name
+ * @param description llama.cpp's description, e.g. "qwen2 1B Q8_0"
+ * @param sizeBytes   tensor bytes
+ * @param parameters  parameter count
+ * @param prefill     the pp test
+ * @param decode      the tg test
+ * @param sampling    the Generator with a greedy sampler
+ * @param batch       the batch test
+ * @param heap        Java heap cost of decoding
+ * @param notes       what went wrong or was left out, e.g. a native tool that failed
+ */
+public record ModelReport(String file, String description, long sizeBytes, long parameters, Comparison prefill,
+                          Comparison decode, SamplingFigure sampling, BatchSection batch, HeapSection heap,
+                          List<String> notes) {
+
+    public ModelReport {
+        notes = List.copyOf(notes);
+    }
+}

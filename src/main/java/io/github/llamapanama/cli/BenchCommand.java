@@ -1,0 +1,119 @@
+package io.github.llamapanama.cli;
+
+import io.github.llamapanama.Llama;
+import io.github.llamapanama.bench.BenchReport;
+import io.github.llamapanama.bench.BenchRunner;
+import io.github.llamapanama.bench.BenchSettings;
+import io.github.llamapanama.bench.FixtureModels;
+import io.github.llamapanama.bench.JsonReport;
+import io.github.llamapanama.bench.NativeTools;
+import io.github.llamapanama.bench.TableReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * Benchmarks the Java path against llama.cpp's own tools from the same build (llama-bench,
+ * llama-batched-bench), on the same model file with the same threads, and prints the ratios.
+ */
+@Command(name = "bench", description = {
+        "Measure prefill, decode, sampling, batched decode and Java heap cost against llama.cpp's own",
+        "llama-bench and llama-batched-bench, on the same model with the same threads; Java and native",
+        "runs alternate, and each figure is a median of --reps runs.",
+        "Without --model it uses the generated InternVL3-1B-shaped fixtures in <cache>/fixtures."})
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = {"-m", "--model"}, split = ",", paramLabel = "FILE.gguf",
+            description = "model(s) to benchmark (repeatable or comma-separated); default: the fixtures of --quant")
+    List<Path> models;
+
+    @Option(names = {"-q", "--quant"}, split = ",", paramLabel = "FORMAT",
+            description = "fixture formats when no --model is given: F16, Q8_0, Q4_K_M (default: all three; --short: Q8_0)")
+    List<String> formats;
+
+    @Option(names = {"-t", "--threads"}, description = "threads for Java and native runs (default: available processors)")
+    Integer threads;
+
+    @Option(names = {"-r", "--reps"}, description = "repetitions of each figure (default: 5; --short: 2)")
+    Integer reps;
+
+    @Option(names = "--short", description = "short mode for CI: few tokens and reps, Q8_0 only unless --model is given")
+    boolean shortMode;
+
+    @Option(names = "--json", description = "print the report as JSON instead of a table")
+    boolean json;
+
+    @Option(names = "--pp", paramLabel = "N", description = "prompt tokens of the prefill test (default: 512; --short: 64)")
+    Integer promptTokens;
+
+    @Option(names = "--tg", paramLabel = "N", description = "tokens of the decode test (default: 128; --short: 16)")
+    Integer genTokens;
+
+    @Option(names = "--batch-sizes", split = ",", paramLabel = "N",
+            description = "parallel sequence counts of the batch test (default: 1,2,4,8)")
+    List<Integer> batchSizes;
+
+    @Option(names = "--batch-prompt", paramLabel = "N",
+            description = "prompt tokens per sequence in the batch test (default: 32; --short: 16)")
+    Integer batchPrompt;
+
+    @Option(names = "--batch-tg", paramLabel = "N",
+            description = "decode steps of the batch test (default: 32; --short: 8)")
+    Integer batchGen;
+
+    @Option(names = "--tools", paramLabel = "DIR",
+            description = "llama.cpp's tools (default: <cache>/tools/<platform>, where build-native.sh puts them)")
+    Path toolsDirectory;
+
+    @Option(names = "--java-only", description = "skip llama.cpp's tools: Java figures only, no ratios")
+    boolean javaOnly;
+
+    @Option(names = {"-v", "--verbose"}, description = "show llama.cpp's log")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        if (verbose) {
+            Llama.setLogLevel(Level.INFO);
+        }
+        BenchSettings settings = settings();
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        BenchReport report = new BenchRunner(settings, System.err::println).run();
+        out.print(json ? JsonReport.render(report) + System.lineSeparator() : TableReport.render(report));
+        return 0;
+    }
+
+    BenchSettings settings() {
+        List<Path> files = models != null && !models.isEmpty() ? models
+                : FixtureModels.require(formats != null && !formats.isEmpty() ? formats
+                : shortMode ? List.of("Q8_0") : FixtureModels.FORMATS);
+        BenchSettings s = shortMode ? BenchSettings.quick(files) : BenchSettings.full(files);
+        if (threads != null) {
+            s = s.withThreads(threads);
+        }
+        if (reps != null) {
+            s = s.withReps(reps);
+        }
+        if (promptTokens != null) {
+            s = s.withPromptTokens(promptTokens);
+        }
+        if (genTokens != null) {
+            s = s.withGenTokens(genTokens);
+        }
+        if (batchSizes != null || batchPrompt != null || batchGen != null) {
+            s = s.withBatch(batchSizes != null ? batchSizes : s.batchSizes(),
+                    batchPrompt != null ? batchPrompt : s.batchPrompt(), batchGen != null ? batchGen : s.batchGen());
+        }
+        if (javaOnly) {
+            s = s.withTools(null);
+        } else if (toolsDirectory != null) {
+            s = s.withTools(new NativeTools(toolsDirectory));
+        }
+        return s;
+    }
+}
