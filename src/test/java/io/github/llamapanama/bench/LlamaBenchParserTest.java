@@ -22,7 +22,7 @@ class LlamaBenchParserTest {
                 "cpu_info": "AMD EPYC",
                 "gpu_info": "",
                 "backends": "CPU",
-                "model_filename": "/root/.cache/llama-panama/fixtures/tiny-qwen2-v1-F16.gguf",
+                "model_filename": "/models/tiny-qwen2-v1-F16.gguf",
                 "model_type": "qwen2 ?B F16",
                 "model_size": 5531648,
                 "model_n_params": 2761472,
@@ -62,7 +62,7 @@ class LlamaBenchParserTest {
     /** llama-bench -m tiny-qwen2-v1-F16.gguf -p 0 -n 16 -t 2 -r 2 -o jsonl */
     static final String JSONL = """
             {"build_commit": "ea1431b", "build_number": 1, "cpu_info": "AMD EPYC", "gpu_info": "", "backends": "CPU", \
-            "model_filename": "/root/.cache/llama-panama/fixtures/tiny-qwen2-v1-F16.gguf", "model_type": "qwen2 ?B F16", \
+            "model_filename": "/models/tiny-qwen2-v1-F16.gguf", "model_type": "qwen2 ?B F16", \
             "model_size": 5531648, "model_n_params": 2761472, "n_batch": 2048, "n_ubatch": 512, "n_threads": 2, \
             "cpu_mask": "0x0", "cpu_strict": false, "poll": 50, "type_k": "f16", "type_v": "f16", "n_gpu_layers": 99, \
             "split_mode": "layer", "main_gpu": 0, "no_kv_offload": false, "flash_attn": false, "tensor_split": "0.00", \
