@@ -23,9 +23,9 @@ import java.util.concurrent.Callable;
  * llama-batched-bench), on the same model file with the same threads, and prints the ratios.
  */
 @Command(name = "bench", description = {
-        "Measure prefill, decode, sampling, batched decode and Java heap cost against llama.cpp's own",
-        "llama-bench and llama-batched-bench, on the same model with the same threads; Java and native",
-        "runs alternate, and each figure is a median of --reps runs.",
+        "Benchmark the Java path against llama.cpp's own llama-bench and llama-batched-bench from the same build:"
+                + " same model file, same threads, Java and native runs alternating; each figure is the median of"
+                + " --reps runs, with its spread, and the Java/native ratio.",
         "Without --model it uses the generated InternVL3-1B-shaped fixtures in <cache>/fixtures."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, split = ",", paramLabel = "FILE.gguf",
@@ -36,10 +36,12 @@ final class BenchCommand implements Callable<Integer> {
             description = "fixture formats when no --model is given: F16, Q8_0, Q4_K_M (default: all three; --short: Q8_0)")
     List<String> formats;
 
-    @Option(names = {"-t", "--threads"}, description = "threads for Java and native runs (default: available processors)")
+    @Option(names = {"-t", "--threads"}, paramLabel = "N",
+            description = "threads for Java and native runs (default: available processors)")
     Integer threads;
 
-    @Option(names = {"-r", "--reps"}, description = "repetitions of each figure (default: 5; --short: 2)")
+    @Option(names = {"-r", "--reps"}, paramLabel = "N",
+            description = "repetitions of each figure (default: 5; --short: 2)")
     Integer reps;
 
     @Option(names = "--short", description = "short mode for CI: few tokens and reps, Q8_0 only unless --model is given")
@@ -75,6 +77,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = {"-v", "--verbose"}, description = "show llama.cpp's log")
     boolean verbose;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+    boolean help;
 
     @Override
     public Integer call() {
