@@ -1,19 +1,26 @@
 package io.github.llamapanama.bench;
 
 import io.github.llamapanama.Llama;
+import io.github.llamapanama.LlamaException;
+import io.github.llamapanama.bench.JavaImageBench.ImageRun;
 import io.github.llamapanama.model.Model;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Runs the benchmark: for each model, the pp and tg tests against llama-bench, the Generator
- * with greedy sampling, the batch test against llama-batched-bench, and the Java heap cost.
+ * with greedy sampling, the batch test against llama-batched-bench, the Java heap cost, and the
+ * image test against llama-mtmd-cli.
  * Every figure is repeated, and Java and native runs alternate, in swapped order every other
  * repetition (J N, N J, J N, ...), so that noise on the machine hits both sides alike.
  * Everything runs on the calling thread.
@@ -33,19 +40,37 @@ public final class BenchRunner {
     /** Runs everything; a native tool that fails is noted in the report rather than thrown. */
     public BenchReport run() {
         List<ModelReport> models = new ArrayList<>();
-        for (Path model : settings.models()) {
-            models.add(runModel(model));
+        ImageSettings image = settings.image();
+        Path drawn = image != null && image.image() == null ? drawImage() : null;
+        try {
+            ImageSettings resolved = drawn == null ? image : image.withImage(drawn);
+            for (Path model : settings.models()) {
+                models.add(runModel(model, resolved));
+            }
+        } finally {
+            if (drawn != null) {
+                drawn.toFile().delete();
+            }
         }
         NativeTools tools = settings.tools();
         return new BenchReport(Llama.llamaCppCommit(), Runtime.version().toString(), settings.threads(),
                 settings.reps(), settings.shortMode(), tools == null ? null : tools.directory().toString(), models);
     }
 
-    private ModelReport runModel(Path file) {
+    private static Path drawImage() {
+        try {
+            return BenchImage.write(Files.createTempFile("llama-panama-bench", ".png"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the benchmark image", e);
+        }
+    }
+
+    private ModelReport runModel(Path file, ImageSettings imageSettings) {
         progress.accept("loading " + file);
         List<String> notes = new ArrayList<>();
         NativeSide llamaBench = new NativeSide(LlamaBenchTool.NAME, notes);
         NativeSide batchedBench = new NativeSide(BatchedBenchTool.NAME, notes);
+        NativeSide mtmdCli = imageSettings == null ? null : new NativeSide(MtmdCliTool.NAME, notes);
         try (Model model = Model.load(file)) {
             String name = file.getFileName().toString();
             Comparison prefill;
@@ -67,24 +92,26 @@ public final class BenchRunner {
             Runs batchRuns = new Runs(settings.reps() * settings.batchSizes().size());
             BatchSection batch = batch(model, file, name, batchedBench, batchRuns);
             HeapSection heap = heap(tgRuns, genRuns, batchRuns);
+            ImageSection image = mtmdCli == null ? null : image(model, file, name, imageSettings, mtmdCli, notes);
             return new ModelReport(name, model.description(), model.size(), model.parameterCount(), prefill, decode,
-                    sampling, batch, heap, notes);
+                    sampling, batch, heap, image, notes);
         }
     }
 
     private Comparison prefill(Path file, String name, JavaLlamaBench java, NativeSide tool) {
         int pp = settings.promptTokens();
         int reps = settings.reps();
-        double[] j = new double[reps];
+        Runs j = new Runs(reps);
         double[] n = new double[reps];
         LlamaBenchTool llamaBench = tool.enabled() ? new LlamaBenchTool(settings.tools()) : null;
         Supplier<Double> nativeRun = () -> first(llamaBench.prompt(file, pp, settings.threads(), 1), tool.notes);
         for (int r = 0; r < reps; r++) {
             int i = r;
-            pair(r, () -> j[i] = java.prompt(pp).tokensPerSecond(), () -> n[i] = tool.measure(nativeRun));
-            report(name, "pp" + pp, r, j[r], n[r], "t/s");
+            pair(r, () -> j.add(java.prompt(pp)), () -> n[i] = tool.measure(nativeRun));
+            report(name, "pp" + pp, r, j.last().tokensPerSecond(), n[r], "t/s");
         }
-        return Comparison.of("pp" + pp, "t/s", Summary.of(j), tool.summary(n), Targets.NATIVE_RATIO);
+        return Comparison.of("pp" + pp, "t/s", Summary.of(j.tokensPerSecond()), tool.summary(n), Targets.NATIVE_RATIO)
+                .withLayer(j.layerCost());
     }
 
     private Comparison decode(Path file, String name, JavaLlamaBench java, JavaGenerationBench generation,
@@ -103,7 +130,7 @@ public final class BenchRunner {
             report(name, "tg" + tg + " + greedy", r, g.tokensPerSecond(), Double.NaN, "t/s");
         }
         return Comparison.of("tg" + tg, "t/s", Summary.of(tgRuns.tokensPerSecond()), tool.summary(n),
-                Targets.NATIVE_RATIO);
+                Targets.NATIVE_RATIO).withLayer(tgRuns.layerCost());
     }
 
     private BatchSection batch(Model model, Path file, String name, NativeSide tool, Runs all) {
@@ -148,6 +175,65 @@ public final class BenchRunner {
         boolean judged = javaScaling != null && sizes.get(fewest) == 1;
         return new BatchSection(pp, tg, ctx, rows, javaScaling, nativeScaling, Targets.BATCH_SCALING,
                 judged ? Targets.BATCH_SCALING.met(javaScaling) : null);
+    }
+
+    /**
+     * The image test: each repetition one Java run and one llama-mtmd-cli process, alternating.
+     * A projector that does not fit the model is noted and the test skipped, not thrown.
+     */
+    private ImageSection image(Model model, Path file, String name, ImageSettings image, NativeSide tool,
+                               List<String> notes) {
+        int reps = settings.reps();
+        ImageRun[] j = new ImageRun[reps];
+        MtmdCliResult[] n = new MtmdCliResult[reps];
+        MtmdCliTool mtmdCli = tool.enabled() ? new MtmdCliTool(settings.tools()) : null;
+        try (JavaImageBench java = new JavaImageBench(model, image, settings.threads())) {
+            for (int r = 0; r < reps; r++) {
+                int i = r;
+                pair(r, () -> j[i] = java.run(), () -> n[i] = tool.call(() -> mtmdCli.run(file, image.mmproj(),
+                        image.image(), image.prompt(), image.genTokens(), settings.threads())));
+                report(name, "image to first token", r, j[r].firstTokenMillis(),
+                        n[r] == null ? Double.NaN : n[r].promptEvalMillis(), "ms");
+            }
+        } catch (LlamaException e) { // VisionException included: a projector for another model
+            notes.add("image test skipped: " + e.getMessage());
+            return null;
+        }
+        ImageRun first = j[0];
+        for (MtmdCliResult r : n) {
+            if (r != null && (r.promptTokens() != first.promptTokens() || r.imageTokens() != first.imageTokens())) {
+                notes.add(MtmdCliTool.NAME + " evaluated " + r.promptTokens() + " prompt tokens (" + r.imageTokens()
+                        + " image tokens), Java " + first.promptTokens() + " (" + first.imageTokens()
+                        + "): the image comparison is not like for like");
+                break;
+            }
+        }
+        double[] bytes = java(j, ImageRun::bytesPerToken);
+        String label = settings.image().image() == null ? BenchImage.DESCRIPTION : image.image().getFileName().toString();
+        return new ImageSection(label, image.prompt(), first.promptTokens(),
+                first.imageTokens(), image.genTokens(),
+                Comparison.of("encode", "ms", Summary.of(java(j, ImageRun::encodeMillis)),
+                        tool.summary(nativeSide(n, MtmdCliResult::encodeMillis)), null),
+                Comparison.of("image to first token", "ms", Summary.of(java(j, ImageRun::firstTokenMillis)),
+                        tool.summary(nativeSide(n, MtmdCliResult::promptEvalMillis)), Targets.FIRST_TOKEN)
+                        .withLayer(new LayerCost("ms", Summary.of(java(j, ImageRun::firstTokenLayerMillis)),
+                                Summary.of(java(j, r -> r.firstTokenLayerMillis() / r.firstTokenMillis())))),
+                Comparison.of("decode after image", "t/s", Summary.of(java(j, ImageRun::decodeTokensPerSecond)),
+                        tool.summary(nativeSide(n, MtmdCliResult::evalTokensPerSecond)), Targets.NATIVE_RATIO)
+                        .withLayer(new LayerCost("µs/token", Summary.of(java(j, ImageRun::decodeLayerMicros)),
+                                Summary.of(java(j, r -> r.decodeLayerMicros() * r.decodeTokensPerSecond() / 1e6)))),
+                Summary.of(java(j, ImageRun::loopTokensPerSecond)),
+                Double.isNaN(bytes[0]) ? null : Summary.of(bytes),
+                Arrays.stream(j).mapToLong(ImageRun::collections).sum());
+    }
+
+    private static double[] java(ImageRun[] runs, ToDoubleFunction<ImageRun> figure) {
+        return Arrays.stream(runs).mapToDouble(figure).toArray();
+    }
+
+    /** NaN where a native run is missing, which {@link NativeSide#summary} turns into no figure. */
+    private static double[] nativeSide(MtmdCliResult[] runs, ToDoubleFunction<MtmdCliResult> figure) {
+        return Arrays.stream(runs).mapToDouble(r -> r == null ? Double.NaN : figure.applyAsDouble(r)).toArray();
     }
 
     /**
@@ -271,6 +357,15 @@ public final class BenchRunner {
 
         long collections() {
             return samples.stream().mapToLong(RunSample::collections).sum();
+        }
+
+        /** Null unless every run was also timed by llama.cpp. */
+        LayerCost layerCost() {
+            if (samples.isEmpty() || samples.stream().anyMatch(s -> Double.isNaN(s.nativeMillis()))) {
+                return null;
+            }
+            return new LayerCost("µs/token", Summary.of(samples.stream().mapToDouble(RunSample::layerMicrosPerToken)
+                    .toArray()), Summary.of(samples.stream().mapToDouble(RunSample::layerShare).toArray()));
         }
     }
 

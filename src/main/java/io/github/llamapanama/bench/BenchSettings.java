@@ -16,10 +16,11 @@ import java.util.List;
  * @param batchGen        generation steps in the batch test
  * @param shortMode       whether these are the short (CI) settings, as reported
  * @param tools           llama.cpp's tools; null for Java figures only
+ * @param image           the image test; null to skip it
  */
 public record BenchSettings(List<Path> models, int threads, int reps, int promptTokens, int genTokens,
                             List<Integer> batchSizes, int batchPrompt, int batchGen, boolean shortMode,
-                            NativeTools tools) {
+                            NativeTools tools, ImageSettings image) {
 
     /** Full settings: llama-bench's pp512 and tg128, five repetitions. */
     public static final int FULL_PROMPT = 512;
@@ -64,43 +65,49 @@ public record BenchSettings(List<Path> models, int threads, int reps, int prompt
     /** The full benchmark on {@code models}, all processors, with llama.cpp's staged tools. */
     public static BenchSettings full(List<Path> models) {
         return new BenchSettings(models, Runtime.getRuntime().availableProcessors(), FULL_REPS, FULL_PROMPT,
-                FULL_GEN, DEFAULT_BATCH_SIZES, FULL_BATCH_PROMPT, FULL_BATCH_GEN, false, NativeTools.staged());
+                FULL_GEN, DEFAULT_BATCH_SIZES, FULL_BATCH_PROMPT, FULL_BATCH_GEN, false, NativeTools.staged(), null);
     }
 
     /** The short (CI) benchmark on {@code models}. */
     public static BenchSettings quick(List<Path> models) {
         return new BenchSettings(models, Runtime.getRuntime().availableProcessors(), SHORT_REPS, SHORT_PROMPT,
-                SHORT_GEN, DEFAULT_BATCH_SIZES, SHORT_BATCH_PROMPT, SHORT_BATCH_GEN, true, NativeTools.staged());
+                SHORT_GEN, DEFAULT_BATCH_SIZES, SHORT_BATCH_PROMPT, SHORT_BATCH_GEN, true, NativeTools.staged(), null);
     }
 
     public BenchSettings withThreads(int n) {
         return new BenchSettings(models, n, reps, promptTokens, genTokens, batchSizes, batchPrompt, batchGen,
-                shortMode, tools);
+                shortMode, tools, image);
     }
 
     public BenchSettings withReps(int n) {
         return new BenchSettings(models, threads, n, promptTokens, genTokens, batchSizes, batchPrompt, batchGen,
-                shortMode, tools);
+                shortMode, tools, image);
     }
 
     public BenchSettings withPromptTokens(int n) {
         return new BenchSettings(models, threads, reps, n, genTokens, batchSizes, batchPrompt, batchGen,
-                shortMode, tools);
+                shortMode, tools, image);
     }
 
     public BenchSettings withGenTokens(int n) {
         return new BenchSettings(models, threads, reps, promptTokens, n, batchSizes, batchPrompt, batchGen,
-                shortMode, tools);
+                shortMode, tools, image);
     }
 
     public BenchSettings withBatch(List<Integer> sizes, int prompt, int gen) {
-        return new BenchSettings(models, threads, reps, promptTokens, genTokens, sizes, prompt, gen, shortMode, tools);
+        return new BenchSettings(models, threads, reps, promptTokens, genTokens, sizes, prompt, gen, shortMode, tools, image);
     }
 
     /** Native tools to compare with, or null for Java figures only. */
     public BenchSettings withTools(NativeTools nativeTools) {
         return new BenchSettings(models, threads, reps, promptTokens, genTokens, batchSizes, batchPrompt, batchGen,
-                shortMode, nativeTools);
+                shortMode, nativeTools, image);
+    }
+
+    /** The image test with {@code settings}; null to skip it. */
+    public BenchSettings withImage(ImageSettings settings) {
+        return new BenchSettings(models, threads, reps, promptTokens, genTokens, batchSizes, batchPrompt, batchGen,
+                shortMode, tools, settings);
     }
 
     /**

@@ -34,6 +34,11 @@ public final class FixtureModels {
         return directory().resolve("internvl3-1b-shape-v" + GENERATOR_VERSION + "-" + f + ".gguf");
     }
 
+    /** The InternVL3-1B-shaped projector (F16) that the fixtures' {@code 1b} set makes, present or not. */
+    public static Path mmproj() {
+        return directory().resolve("internvl3-1b-shape-mmproj-v" + GENERATOR_VERSION + "-F16.gguf");
+    }
+
     /**
      * The files of {@code formats}, which must all exist.
      *
@@ -41,10 +46,22 @@ public final class FixtureModels {
      */
     public static List<Path> require(List<String> formats) {
         List<Path> files = new ArrayList<>();
-        List<String> missing = new ArrayList<>();
         for (String f : formats) {
-            Path p = file(f);
-            files.add(p);
+            files.add(file(f));
+        }
+        requireFiles(files, "--model FILE.gguf");
+        return files;
+    }
+
+    /** The projector, which must exist. */
+    public static Path requireMmproj() {
+        requireFiles(List.of(mmproj()), "--mmproj FILE.gguf, or --no-image");
+        return mmproj();
+    }
+
+    private static void requireFiles(List<Path> files, String instead) {
+        List<String> missing = new ArrayList<>();
+        for (Path p : files) {
             if (!Files.isRegularFile(p)) {
                 missing.add(p.toString());
             }
@@ -52,8 +69,7 @@ public final class FixtureModels {
         if (!missing.isEmpty()) {
             throw new IllegalStateException("benchmark model(s) missing: " + String.join(", ", missing)
                     + ". Generate them from a checkout of llama-panama with `" + GENERATE
-                    + "`, or pass --model FILE.gguf");
+                    + "`, or pass " + instead);
         }
-        return files;
     }
 }

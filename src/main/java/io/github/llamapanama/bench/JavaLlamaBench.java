@@ -51,12 +51,14 @@ final class JavaLlamaBench implements AutoCloseable {
             testPrompt(promptContext, promptBatch, nPrompt); // llama-bench's warmup run
         }
         promptContext.kvCache().clear();
+        promptContext.resetPerf();
         long gc = HeapMeter.collections();
         long bytes = HeapMeter.allocatedBytes();
         long t0 = System.nanoTime();
         testPrompt(promptContext, promptBatch, nPrompt);
         long nanos = System.nanoTime() - t0;
-        return new RunSample(nanos, nPrompt, HeapMeter.since(bytes), HeapMeter.collections() - gc);
+        return new RunSample(nanos, nPrompt, HeapMeter.since(bytes), HeapMeter.collections() - gc,
+                promptContext.perf().promptMillis());
     }
 
     /** One timed test_gen of {@code nGen} tokens. */
@@ -68,12 +70,14 @@ final class JavaLlamaBench implements AutoCloseable {
             testGen(genContext, genBatch, 1); // llama-bench's warmup run
         }
         genContext.kvCache().clear();
+        genContext.resetPerf();
         long gc = HeapMeter.collections();
         long bytes = HeapMeter.allocatedBytes();
         long t0 = System.nanoTime();
         testGen(genContext, genBatch, nGen);
         long nanos = System.nanoTime() - t0;
-        return new RunSample(nanos, nGen, HeapMeter.since(bytes), HeapMeter.collections() - gc);
+        return new RunSample(nanos, nGen, HeapMeter.since(bytes), HeapMeter.collections() - gc,
+                genContext.perf().generationMillis());
     }
 
     private void testPrompt(Context ctx, Batch batch, int nPrompt) {

@@ -10,7 +10,9 @@ import java.util.List;
  * at b5582): n_batch 2048, n_ubatch 512, F16 K and V caches, no flash attention. The Java runs
  * use them, and the native runs are given them explicitly, so that both sides agree even if a
  * later llama-bench changes its defaults. (llama-bench also sets swa_full = false, which only
- * matters for sliding-window models; Qwen2 has none.)
+ * matters for sliding-window models; Qwen2 has none.) Unlike llama-bench, the Java contexts keep
+ * llama.cpp's perf counters on, which costs a clock read per decode: they time the same decodes
+ * from inside, and the difference to the Java wall time is what the Java layer adds.
  */
 final class LlamaBenchDefaults {
     static final int N_BATCH = 2048;
@@ -25,7 +27,7 @@ final class LlamaBenchDefaults {
     static ContextParams context(int contextSize, int threads, int maxSequences) {
         return ContextParams.builder().contextSize(contextSize).batchSize(N_BATCH).ubatchSize(N_UBATCH)
                 .maxSequences(maxSequences).threads(threads).typeK(TYPE_K).typeV(TYPE_V)
-                .flashAttention(FLASH_ATTN).build();
+                .flashAttention(FLASH_ATTN).noPerf(false).build();
     }
 
     /** The same settings as llama-bench and llama-batched-bench arguments. */

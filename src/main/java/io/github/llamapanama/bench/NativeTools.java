@@ -45,6 +45,9 @@ public record NativeTools(Path directory) {
         return true;
     }
 
+    /** What a tool printed: standard output, and standard error (llama.cpp's log) apart from it. */
+    public record Output(String stdout, String stderr) {}
+
     /**
      * Runs a tool and returns its standard output. Standard error (llama.cpp's log) is kept
      * apart, so that it cannot corrupt machine-readable output, and is shown only on failure.
@@ -52,6 +55,15 @@ public record NativeTools(Path directory) {
      * @throws UncheckedIOException if the tool is missing, fails, or runs past {@code timeout}
      */
     public String run(String tool, List<String> args, Duration timeout) {
+        return execute(tool, args, timeout).stdout();
+    }
+
+    /**
+     * Runs a tool and returns both of its streams, for tools that print their timings in their log.
+     *
+     * @throws UncheckedIOException if the tool is missing, fails, or runs past {@code timeout}
+     */
+    public Output execute(String tool, List<String> args, Duration timeout) {
         Path exe = find(tool).orElseThrow(() -> new UncheckedIOException(new IOException(
                 "llama.cpp tool " + tool + " not found in " + directory + ": run ./build-native.sh, which builds it")));
         List<String> command = new ArrayList<>(args.size() + 1);
@@ -71,11 +83,11 @@ public record NativeTools(Path directory) {
                 throw new IOException(tool + " ran past " + timeout.toSeconds() + " s");
             }
             if (process.exitValue() != 0) {
-                String log = Files.readString(errors, StandardCharsets.UTF_8);
+                String log = text(errors);
                 throw new IOException(String.join(" ", command) + " exited with " + process.exitValue() + ":\n"
                         + (log.length() > 3000 ? log.substring(log.length() - 3000) : log));
             }
-            return Files.readString(output, StandardCharsets.UTF_8);
+            return new Output(text(output), text(errors));
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -85,6 +97,11 @@ public record NativeTools(Path directory) {
             delete(output);
             delete(errors);
         }
+    }
+
+    /** A model's answer may hold broken UTF-8: decode leniently (Files.readString would throw). */
+    private static String text(Path file) throws IOException {
+        return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
     }
 
     private static void delete(Path file) {

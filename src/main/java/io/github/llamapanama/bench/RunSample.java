@@ -7,8 +7,23 @@ package io.github.llamapanama.bench;
  * @param tokens         tokens it processed
  * @param allocatedBytes Java heap bytes the running thread allocated meanwhile; -1 if the JVM cannot tell
  * @param collections    garbage collections (all collectors) meanwhile
+ * @param nativeMillis   llama.cpp's own timing of the same decodes (llama_perf_context); NaN if not taken
  */
-record RunSample(long nanos, long tokens, long allocatedBytes, long collections) {
+record RunSample(long nanos, long tokens, long allocatedBytes, long collections, double nativeMillis) {
+
+    RunSample(long nanos, long tokens, long allocatedBytes, long collections) {
+        this(nanos, tokens, allocatedBytes, collections, Double.NaN);
+    }
+
+    /** What the Java layer added to each token, in microseconds: wall time less llama.cpp's own. */
+    double layerMicrosPerToken() {
+        return (nanos / 1e3 - nativeMillis * 1e3) / tokens;
+    }
+
+    /** That as a share of the wall time. */
+    double layerShare() {
+        return 1 - nativeMillis * 1e6 / nanos;
+    }
 
     double tokensPerSecond() {
         return tokens * 1e9 / nanos;

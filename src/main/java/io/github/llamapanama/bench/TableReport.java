@@ -20,6 +20,8 @@ public final class TableReport {
                 abbreviate(report.llamaCppCommit()), report.javaVersion(), report.threads(), report.reps()));
         out.append("Java/llama.cpp: ratio of the medians, ± the MAD of the ratios of each Java run to the native run"
                 + " after it").append(System.lineSeparator());
+        out.append("Java layer: Java wall time less llama.cpp's own timing (llama_perf_context) of the same decodes,"
+                + " in the same run").append(System.lineSeparator());
         out.append("llama.cpp tools: ").append(report.toolsDirectory() == null ? "none (Java figures only)"
                 : report.toolsDirectory()).append(System.lineSeparator());
         for (ModelReport m : report.models()) {
@@ -62,9 +64,26 @@ public final class TableReport {
                 "", "", "", "").stripTrailing()).append(System.lineSeparator());
         out.append(String.format(Locale.ROOT, "  GC during timed decoding: %d (tg), %d (greedy)%n",
                 h.decodeCollections(), h.generationCollections()));
+        image(out, m.image());
         for (String note : m.notes()) {
             out.append("  note: ").append(note).append(System.lineSeparator());
         }
+    }
+
+    private static void image(StringBuilder out, ImageSection i) {
+        if (i == null) {
+            return;
+        }
+        out.append(String.format(Locale.ROOT, "  image: %s, \"%s\", %d prompt tokens (%d of the image), answers of %d"
+                + " tokens; llama.cpp: llama-mtmd-cli%n", i.image(), i.prompt(), i.promptTokens(), i.imageTokens(),
+                i.answerTokens()));
+        comparison(out, i.encode());
+        comparison(out, i.firstToken());
+        comparison(out, i.decode());
+        out.append(String.format(Locale.ROOT, ROW, "answer loop + greedy", summary(i.answerLoop(), "t/s"),
+                "(not timed by the tool)", "", "", "").stripTrailing()).append(System.lineSeparator());
+        out.append(String.format(Locale.ROOT, ROW, "heap B/token, answer", summary(i.bytesPerToken(), ""), "", "",
+                "", "").stripTrailing()).append(System.lineSeparator());
     }
 
     private static void comparison(StringBuilder out, Comparison c) {
@@ -72,6 +91,12 @@ public final class TableReport {
                 c.llamaCpp() == null ? "-" : summary(c.llamaCpp(), c.unit()),
                 c.ratio() == null ? "-" : ratio(c.ratio()) + pairs(c.pairedRatio()),
                 c.target() == null ? "" : c.target().description(), verdict(c.met())));
+        LayerCost l = c.layer();
+        if (l != null) {
+            out.append(String.format(Locale.ROOT, ROW, "  Java layer", summary(l.overhead(), l.unit()),
+                    "(llama.cpp's own timer)", String.format(Locale.ROOT, "%.2f%% of Java", 100 * l.share().median()),
+                    "", "").stripTrailing()).append(System.lineSeparator());
+        }
     }
 
     /** The spread of the per-pair ratios, which machine noise moves less than either side. */

@@ -10,6 +10,8 @@ public final class Targets {
      * allocation per run.
      */
     public static final Target HEAP_PER_TOKEN = Target.atMost(1, " B/token");
+    /** Java's time from image to first token relative to llama-mtmd-cli's. */
+    public static final Target FIRST_TOKEN = Target.atMost(1.02, "x");
     /** Aggregate decode throughput of the largest batch over one sequence. */
     public static final Target BATCH_SCALING = Target.atLeast(4, "x");
 

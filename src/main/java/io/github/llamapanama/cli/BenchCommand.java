@@ -5,25 +5,32 @@ import io.github.llamapanama.bench.BenchReport;
 import io.github.llamapanama.bench.BenchRunner;
 import io.github.llamapanama.bench.BenchSettings;
 import io.github.llamapanama.bench.FixtureModels;
+import io.github.llamapanama.bench.ImageSettings;
 import io.github.llamapanama.bench.JsonReport;
 import io.github.llamapanama.bench.NativeTools;
 import io.github.llamapanama.bench.TableReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
  * Benchmarks the Java path against llama.cpp's own tools from the same build (llama-bench,
- * llama-batched-bench), on the same model file with the same threads, and prints the ratios.
+ * llama-batched-bench, llama-mtmd-cli), on the same model file with the same threads, and prints
+ * the ratios.
  */
 @Command(name = "bench", description = {
-        "Benchmark the Java path against llama.cpp's own llama-bench and llama-batched-bench from the same build:"
+        "Benchmark the Java path against llama.cpp's own llama-bench, llama-batched-bench and llama-mtmd-cli"
+                + " from the same build:"
                 + " same model file, same threads, Java and native runs alternating; each figure is the median of"
                 + " --reps runs, with its spread, and the Java/native ratio.",
         "Without --model it uses the generated InternVL3-1B-shaped fixtures in <cache>/fixtures."})
@@ -68,6 +75,26 @@ final class BenchCommand implements Callable<Integer> {
             description = "decode steps of the batch test (default: 32; --short: 8)")
     Integer batchGen;
 
+    @Option(names = "--mmproj", paramLabel = "FILE.gguf",
+            description = "vision projector for the image test against llama-mtmd-cli (default without --model:"
+                    + " the InternVL3-1B-shaped fixture; with --model: no image test)")
+    Path mmproj;
+
+    @Option(names = "--image", paramLabel = "FILE",
+            description = "image of the image test (default: a generated 640x480 PNG)")
+    Path image;
+
+    @Option(names = "--image-prompt", paramLabel = "TEXT",
+            description = "prompt of the image test (default: \"" + ImageSettings.DEFAULT_PROMPT + "\")")
+    String imagePrompt;
+
+    @Option(names = "--image-tg", paramLabel = "N",
+            description = "answer tokens of the image test (default: 128; --short: 16)")
+    Integer imageGen;
+
+    @Option(names = "--no-image", description = "skip the image test")
+    boolean noImage;
+
     @Option(names = "--tools", paramLabel = "DIR",
             description = "llama.cpp's tools (default: <cache>/tools/<platform>, where build-native.sh puts them)")
     Path toolsDirectory;
@@ -80,6 +107,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
     boolean help;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -113,6 +143,16 @@ final class BenchCommand implements Callable<Integer> {
         if (batchSizes != null || batchPrompt != null || batchGen != null) {
             s = s.withBatch(batchSizes != null ? batchSizes : s.batchSizes(),
                     batchPrompt != null ? batchPrompt : s.batchPrompt(), batchGen != null ? batchGen : s.batchGen());
+        }
+        Path projector = noImage ? null : mmproj != null ? mmproj
+                : models == null || models.isEmpty() ? FixtureModels.requireMmproj() : null;
+        if (projector != null) {
+            if (image != null && !Files.isRegularFile(image)) {
+                throw new ParameterException(spec.commandLine(), "--image: no such file: " + image);
+            }
+            s = s.withImage(new ImageSettings(projector, image,
+                    imagePrompt != null ? imagePrompt : ImageSettings.DEFAULT_PROMPT,
+                    imageGen != null ? imageGen : shortMode ? ImageSettings.SHORT_GEN : ImageSettings.FULL_GEN));
         }
         if (javaOnly) {
             s = s.withTools(null);

@@ -1,0 +1,21 @@
+package io.github.llamapanama.bench;
+
+/**
+ * The image test of one model: one image and prompt, the Java path against llama-mtmd-cli.
+ *
+ * @param image            the image file's name
+ * @param prompt           the user's text
+ * @param promptTokens     prompt tokens, text and image, on the Java side
+ * @param imageTokens      the image's tokens
+ * @param answerTokens     tokens generated each run
+ * @param encode           the projector's encode, ms (lower is better; no target)
+ * @param firstToken       image to first token, ms: encode, image and text decodes, first sample
+ * @param decode           one-token decodes of the answer, t/s
+ * @param answerLoop       Java's whole answer loop (sample, detokenize, decode), t/s; no counterpart
+ * @param bytesPerToken    Java heap bytes per answer token in that loop; null when unknown
+ * @param collections      garbage collections during all timed answer loops
+ */
+public record ImageSection(String image, String prompt, int promptTokens, int imageTokens, int answerTokens,
+                           Comparison encode, Comparison firstToken, Comparison decode, Summary answerLoop,
+                           Summary bytesPerToken, long collections) {
+}
