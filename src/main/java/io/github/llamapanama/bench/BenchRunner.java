@@ -140,6 +140,10 @@ public final class BenchRunner {
         int ctx = settings.batchContextSize();
         int reps = settings.reps();
         double[][] j = new double[sizes.size()][reps];
+        List<Runs> javaRuns = new ArrayList<>();
+        for (int k = 0; k < sizes.size(); k++) {
+            javaRuns.add(new Runs(reps));
+        }
         double[][] n = new double[sizes.size()][reps];
         BatchedBenchTool batched = tool.enabled() ? new BatchedBenchTool(settings.tools()) : null;
         try (JavaBatchedBench java = new JavaBatchedBench(model, settings.threads(), ctx, settings.maxBatchSize())) {
@@ -147,7 +151,7 @@ public final class BenchRunner {
                 int i = r;
                 pair(r, () -> {
                     for (int k = 0; k < sizes.size(); k++) {
-                        j[k][i] = all.add(java.run(pp, tg, sizes.get(k))).tokensPerSecond();
+                        j[k][i] = all.add(javaRuns.get(k).add(java.run(pp, tg, sizes.get(k)))).tokensPerSecond();
                     }
                 }, () -> {
                     double[] speeds = tool.call(() ->
@@ -164,7 +168,7 @@ public final class BenchRunner {
         List<BatchRow> rows = new ArrayList<>();
         for (int k = 0; k < sizes.size(); k++) {
             rows.add(new BatchRow(sizes.get(k), Comparison.of("tg" + tg + " x " + sizes.get(k) + " seq", "t/s",
-                    Summary.of(j[k]), tool.summary(n[k]), Targets.NATIVE_RATIO)));
+                    Summary.of(j[k]), tool.summary(n[k]), Targets.NATIVE_RATIO).withLayer(javaRuns.get(k).layerCost())));
         }
         int fewest = indexOf(sizes, true);
         int most = indexOf(sizes, false);

@@ -4,6 +4,7 @@ import io.github.llamapanama.internal.ffm.LlamaNative;
 import io.github.llamapanama.model.Batch;
 import io.github.llamapanama.model.Context;
 import io.github.llamapanama.model.Model;
+import io.github.llamapanama.model.PerfTimings;
 
 /**
  * llama-batched-bench on the Java path (tools/batched-bench, without a shared prompt): one
@@ -42,6 +43,7 @@ final class JavaBatchedBench implements AutoCloseable {
         }
         context.kvCache().clear();
         prompts(pp, pl);
+        context.resetPerf();
         long gc = HeapMeter.collections();
         long bytes = HeapMeter.allocatedBytes();
         long t0 = System.nanoTime();
@@ -54,7 +56,10 @@ final class JavaBatchedBench implements AutoCloseable {
             LlamaNative.llama_synchronize(context.handle());
         }
         long nanos = System.nanoTime() - t0;
-        return new RunSample(nanos, (long) pl * tg, HeapMeter.since(bytes), HeapMeter.collections() - gc);
+        // one token a decode counts as "eval", more as "prompt eval": the steps are one or the other
+        PerfTimings perf = context.perf();
+        return new RunSample(nanos, (long) pl * tg, HeapMeter.since(bytes), HeapMeter.collections() - gc,
+                perf.promptMillis() + perf.generationMillis());
     }
 
     /** The pl prompts, one after another, in decodes of up to n_batch tokens; logits of the last token only. */

@@ -83,7 +83,9 @@ public final class TableReport {
         out.append(String.format(Locale.ROOT, ROW, "answer loop + greedy", summary(i.answerLoop(), "t/s"),
                 "(not timed by the tool)", "", "", "").stripTrailing()).append(System.lineSeparator());
         out.append(String.format(Locale.ROOT, ROW, "heap B/token, answer", summary(i.bytesPerToken(), ""), "", "",
-                "", "").stripTrailing()).append(System.lineSeparator());
+                Targets.HEAP_PER_TOKEN.description(), verdict(i.bytesPerToken() == null ? null
+                        : Targets.HEAP_PER_TOKEN.met(i.bytesPerToken().median()))).stripTrailing())
+                .append(System.lineSeparator());
     }
 
     private static void comparison(StringBuilder out, Comparison c) {
