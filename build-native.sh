@@ -122,7 +122,10 @@ mkdir -p "$build"
 native_src="$cache/native-src"
 mkdir -p "$native_src/native" "$native_src/cmake"
 sync_file() { cmp -s "$1" "$2" || cp "$1" "$2"; }
-sync_file "$here/native/CMakeLists.txt" "$native_src/native/CMakeLists.txt"
+while IFS= read -r f; do
+  mkdir -p "$(dirname "$native_src/native/$f")"
+  sync_file "$here/native/$f" "$native_src/native/$f"
+done < <(cd "$here/native" && find . -type f | sed 's#^\./##')
 for f in "$here"/cmake/*.cmake; do sync_file "$f" "$native_src/cmake/$(basename "$f")"; done
 if [ -f "$build/CMakeCache.txt" ] \
    && ! grep -qx "CMAKE_HOME_DIRECTORY:INTERNAL=$native_src/native" "$build/CMakeCache.txt"; then

@@ -14,8 +14,10 @@ class LlamaRuntimeTest {
         NativeLibraries.Loaded loaded = Llama.initialize();
         assertEquals(NativeLibraries.Source.STAGING_DIRECTORY, loaded.source(),
                 "surefire runs against build-native.sh's staging directory");
-        assertEquals(5, loaded.libraries().size(), loaded.libraries().toString());
-        assertTrue(loaded.libraries().getLast().getFileName().toString().contains("mtmd"));
+        assertEquals(6, loaded.libraries().size(), loaded.libraries().toString());
+        assertTrue(loaded.libraries().get(4).getFileName().toString().contains("mtmd"));
+        assertTrue(loaded.libraries().getLast().getFileName().toString().contains("llama-panama"),
+                "the shim, which needs libllama, comes last");
     }
 
     @Test

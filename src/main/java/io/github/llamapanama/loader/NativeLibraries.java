@@ -40,8 +40,8 @@ public final class NativeLibraries {
     /** Load order for a directory without natives.properties; each needs only those before it. */
     private static final List<String> DEFAULT_ORDER = List.of("ggml-base", "ggml-cpu", "ggml-blas",
             "ggml-cuda", "ggml-vulkan", "ggml-metal", "ggml-hip", "ggml-sycl", "ggml-opencl",
-            "ggml-rpc", "ggml", "llama", "mtmd");
-    private static final List<String> REQUIRED = List.of("ggml-base", "ggml", "llama", "mtmd");
+            "ggml-rpc", "ggml", "llama", "mtmd", "llama-panama");
+    private static final List<String> REQUIRED = List.of("ggml-base", "ggml", "llama", "mtmd", "llama-panama");
 
     public enum Source { EXPLICIT_DIRECTORY, CLASSPATH_JAR, STAGING_DIRECTORY }
 

@@ -183,7 +183,7 @@ public final class Batch extends NativeResource {
         }
     }
 
-    /** The llama_batch struct, passed by value to llama_decode. */
+    /** The llama_batch struct (llama_panama_decode takes it by pointer, llama_decode by value). */
     MemorySegment struct() {
         ensureOpen();
         return struct;

@@ -1,10 +1,10 @@
 package io.github.llamapanama.model;
 
 import io.github.llamapanama.LlamaException;
+import io.github.llamapanama.internal.LlamaPanamaNative;
 import io.github.llamapanama.internal.LogBridge;
 import io.github.llamapanama.internal.NativeResource;
 import io.github.llamapanama.internal.ffm.LlamaNative;
-import io.github.llamapanama.internal.ffm.ggml_abort_callback;
 import io.github.llamapanama.internal.ffm.llama_context_params;
 import io.github.llamapanama.internal.ffm.llama_perf_context_data;
 
@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CancellationException;
@@ -34,7 +35,9 @@ public final class Context extends NativeResource {
     private final int maxSequences;
     private final boolean embeddings;
     private final KvCache kvCache = new KvCache(this);
-    private volatile boolean abortRequested;
+    private static final VarHandle FLAG = ValueLayout.JAVA_INT.varHandle();
+    /** int32 that llama.cpp polls between graph nodes (llama_panama_abort_requested); non-zero aborts. */
+    private final MemorySegment abortFlag;
     private int outputs = -1; // entries with logits in the last decode; -1 when unknown
 
     Context(Model model, ContextParams params) {
@@ -49,12 +52,14 @@ public final class Context extends NativeResource {
         if (params.contextSize() > 0 && params.contextSize() < 8) {
             throw new IllegalArgumentException("contextSize must be 0 or at least 8, was " + params.contextSize());
         }
+        abortFlag = arena.allocate(ValueLayout.JAVA_INT); // zeroed; freed with the context
         MemorySegment created;
         String log;
         try (Arena call = Arena.ofConfined()) {
             MemorySegment p = params.toNative(call);
-            // The abort stub lives as long as the context: llama.cpp calls it from decode.
-            llama_context_params.abort_callback(p, ggml_abort_callback.allocate(data -> abortRequested, arena));
+            // A native callback reading a flag, not a Java upcall: ggml calls it after every graph node.
+            llama_context_params.abort_callback(p, LlamaPanamaNative.ABORT_REQUESTED);
+            llama_context_params.abort_callback_data(p, abortFlag);
             LogBridge.beginCapture();
             try {
                 created = LlamaNative.llama_init_from_model(model.handle(), p);
@@ -120,7 +125,7 @@ public final class Context extends NativeResource {
         try {
             int withLogits = checkBatch(batch);
             outputs = -1;
-            int rc = LlamaNative.llama_decode(ctx, batch.struct());
+            int rc = LlamaPanamaNative.decode(ctx, batch.struct());
             if (rc != 0) {
                 throw decodeFailure(rc, batch.size());
             }
@@ -182,7 +187,7 @@ public final class Context extends NativeResource {
             case 1 -> new ContextFullException("no room in the KV cache for " + n + " more tokens (n_ctx "
                     + contextSize + "): the context is full");
             case 2 -> {
-                abortRequested = false;
+                setAbort(false);
                 yield new CancellationException("decode cancelled");
             }
             default -> new LlamaException("llama_decode failed with " + rc
@@ -195,16 +200,28 @@ public final class Context extends NativeResource {
      * {@link CancellationException}.
      */
     public void cancel() {
-        abortRequested = true;
+        setAbort(true);
     }
 
     /** True after {@link #cancel()} until a decode honours it or {@link #clearCancel()} runs. */
     public boolean isCancelRequested() {
-        return abortRequested;
+        try {
+            return (int) FLAG.getVolatile(abortFlag, 0L) != 0;
+        } catch (IllegalStateException closed) {
+            return false;
+        }
     }
 
     public void clearCancel() {
-        abortRequested = false;
+        setAbort(false);
+    }
+
+    private void setAbort(boolean on) {
+        try {
+            FLAG.setVolatile(abortFlag, 0L, on ? 1 : 0);
+        } catch (IllegalStateException closed) {
+            // the context is closed (its memory freed): there is no decode left to abort
+        }
     }
 
     /**

@@ -124,6 +124,34 @@ class ModelFixtureTest {
     }
 
     @Test
+    void cancelAbortsTheDecodeInsideLlamaCppAndIsThenCleared() throws Exception {
+        try (Model model = Model.load(Fixtures.tinyQwen2());
+             Context ctx = model.newContext(ContextParams.builder().contextSize(64).build());
+             Batch batch = ctx.newBatch()) {
+            batch.add(1, 0, 0, true);
+            ctx.cancel(); // llama.cpp reads the flag between graph nodes: the decode stops at the first
+            assertTrue(ctx.isCancelRequested());
+            java.util.concurrent.CancellationException e = assertThrows(
+                    java.util.concurrent.CancellationException.class, () -> ctx.decode(batch));
+            assertTrue(e.getMessage().contains("cancelled"), e.getMessage());
+            assertFalse(ctx.isCancelRequested(), "a cancel is used up by the decode it stopped");
+            Thread other = Thread.ofPlatform().start(ctx::cancel); // any thread may cancel
+            other.join();
+            assertTrue(ctx.isCancelRequested());
+            ctx.clearCancel();
+            ctx.decode(batch); // and the context still works
+            assertEquals(model.vocab().size() * (long) Float.BYTES, ctx.logits(-1).byteSize());
+        }
+        Context closed;
+        try (Model model = Model.load(Fixtures.tinyQwen2())) {
+            closed = model.newContext(ContextParams.builder().contextSize(64).build());
+            closed.close();
+        }
+        closed.cancel(); // nothing to abort: neither an error nor a crash
+        assertFalse(closed.isCancelRequested());
+    }
+
+    @Test
     void logitsAreAZeroCopyViewOfTheVocabulary() {
         try (Model model = Model.load(Fixtures.tinyQwen2());
              Context ctx = model.newContext(ContextParams.builder().contextSize(64).build());

@@ -1,0 +1,47 @@
+package io.github.llamapanama.internal;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * Downcalls into libllama-panama (native/shim/llama-panama.c), llama-panama's own two helpers,
+ * bound by hand: jextract's bindings cover llama.cpp's headers only.
+ */
+public final class LlamaPanamaNative {
+    private static final MethodHandle DECODE;
+    /**
+     * {@code llama_panama_abort_requested}, a ggml_abort_callback that reads the int32 flag it
+     * is given as data: non-zero aborts the running decode.
+     */
+    public static final MemorySegment ABORT_REQUESTED;
+
+    static {
+        NativeRuntime.ensureInitialized(); // loads libllama-panama with the others
+        SymbolLookup lookup = SymbolLookup.loaderLookup();
+        DECODE = Linker.nativeLinker().downcallHandle(find(lookup, "llama_panama_decode"),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        ABORT_REQUESTED = find(lookup, "llama_panama_abort_requested");
+    }
+
+    private LlamaPanamaNative() {}
+
+    private static MemorySegment find(SymbolLookup lookup, String name) {
+        return lookup.find(name).orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + name
+                + " (libllama-panama was not loaded: natives from an older build? run ./build-native.sh)"));
+    }
+
+    /** llama_decode with the batch passed by pointer: {@code batch} is a llama_batch struct. */
+    public static int decode(MemorySegment ctx, MemorySegment batch) {
+        try {
+            return (int) DECODE.invokeExact(ctx, batch);
+        } catch (Throwable t) {
+            throw new AssertionError("llama_panama_decode", t);
+        }
+    }
+}
