@@ -11,7 +11,7 @@ package io.github.llamapanama.bench;
  * @param encode           the projector's encode, ms (lower is better; no target)
  * @param firstToken       image to first token, ms: encode, image and text decodes, first sample
  * @param decode           one-token decodes of the answer, t/s
- * @param answerLoop       Java's whole answer loop (sample, detokenize, decode), t/s; no counterpart
+ * @param answerLoop       Java's whole answer loop (sample with the common chain at temperature 0, detokenize, decode), t/s; no counterpart
  * @param bytesPerToken    Java heap bytes per answer token in that loop; null when unknown
  * @param collections      garbage collections during all timed answer loops
  */

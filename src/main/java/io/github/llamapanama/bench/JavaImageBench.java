@@ -9,15 +9,15 @@ import io.github.llamapanama.model.Model;
 import io.github.llamapanama.model.TokenDecoder;
 import io.github.llamapanama.model.Vocab;
 import io.github.llamapanama.sampling.Sampler;
+import io.github.llamapanama.sampling.SamplingParams;
 import io.github.llamapanama.vision.Bitmap;
+import io.github.llamapanama.vision.Chunk;
 import io.github.llamapanama.vision.ChunkType;
 import io.github.llamapanama.vision.InputChunks;
 import io.github.llamapanama.vision.Projector;
 import io.github.llamapanama.vision.ProjectorParams;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * llama-mtmd-cli's single-turn run on the Java path, step for step, timed as llama.cpp times it.
@@ -35,6 +35,7 @@ import java.util.Map;
  *       llama.cpp's "eval time" runs from the decode to the next logits read; the last decode,
  *       never read, is not counted on either side;</li>
  *   <li>the answer loop (sample, detokenize, decode): Java only, llama-mtmd-cli does not time it.</li>
+ *   <li>both sample with common_sampler's chain at temperature 0, end-of-generation tokens banned.</li>
  * </ul>
  */
 final class JavaImageBench implements AutoCloseable {
@@ -49,14 +50,9 @@ final class JavaImageBench implements AutoCloseable {
         this.model = model;
         this.settings = settings;
         this.threads = threads;
-        Vocab vocab = model.vocab();
-        Map<Integer, Float> banned = new HashMap<>();
-        for (int t = 0; t < vocab.size(); t++) {
-            if (vocab.isEndOfGeneration(t)) {
-                banned.put(t, Float.NEGATIVE_INFINITY); // --ignore-eos, as common_init_from_params applies it
-            }
-        }
-        this.sampler = Sampler.builder().logitBias(vocab, banned).greedy().build();
+        // llama-mtmd-cli's sampler for --temp 0 --ignore-eos: common_sampler's chain, the same stages
+        this.sampler = Sampler.of(SamplingParams.builder().temperature(0).ignoreEos(true).build(), model.vocab(),
+                MtmdCliTool.CONTEXT_SIZE);
     }
 
     /** One run: what llama-mtmd-cli reports, measured on the Java path. */
@@ -72,7 +68,7 @@ final class JavaImageBench implements AutoCloseable {
             sampler.reset();
             TokenDecoder decoder = model.vocab().newDecoder(false);
             int imageTokens = chunks.chunks().stream().filter(c -> c.type() != ChunkType.TEXT)
-                    .mapToInt(c -> c.tokens()).sum();
+                    .mapToInt(Chunk::tokens).sum();
 
             long t0 = System.nanoTime();
             Projector.Evaluation e = projector.evaluate(ctx, chunks, 0, 0);
@@ -155,6 +151,6 @@ final class JavaImageBench implements AutoCloseable {
      * @param imageTokens           the image's tokens
      */
     record ImageRun(double encodeMillis, double firstTokenMillis, double firstTokenLayerMillis,
-                    double decodeTokensPerSecond, double decodeLayerMicros, double loopTokensPerSecond, double bytesPerToken, long collections, int promptTokens,
-                    int imageTokens) {}
+                    double decodeTokensPerSecond, double decodeLayerMicros, double loopTokensPerSecond,
+                    double bytesPerToken, long collections, int promptTokens, int imageTokens) {}
 }

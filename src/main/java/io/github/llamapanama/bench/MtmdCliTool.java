@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs llama-mtmd-cli once on one image and prompt, as the Java image test runs it: greedy
- * sampling ({@code --temp 0}), end-of-generation tokens banned ({@code --ignore-eos}), so that
+ * Runs llama-mtmd-cli once on one image and prompt, as the Java image test runs it: sampling at
+ * temperature 0 ({@code --temp 0}), end-of-generation tokens banned ({@code --ignore-eos}) so that
  * every run decodes the same number of tokens, and llama-bench's context settings.
  */
 final class MtmdCliTool {

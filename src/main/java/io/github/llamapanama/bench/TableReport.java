@@ -80,7 +80,7 @@ public final class TableReport {
         comparison(out, i.encode());
         comparison(out, i.firstToken());
         comparison(out, i.decode());
-        out.append(String.format(Locale.ROOT, ROW, "answer loop + greedy", summary(i.answerLoop(), "t/s"),
+        out.append(String.format(Locale.ROOT, ROW, "answer loop + sampler", summary(i.answerLoop(), "t/s"),
                 "(not timed by the tool)", "", "", "").stripTrailing()).append(System.lineSeparator());
         out.append(String.format(Locale.ROOT, ROW, "heap B/token, answer", summary(i.bytesPerToken(), ""), "", "",
                 Targets.HEAP_PER_TOKEN.description(), verdict(i.bytesPerToken() == null ? null

@@ -105,7 +105,7 @@ class BenchShortModeTest {
                 "tg" + BenchSettings.SHORT_GEN + " + greedy", "batch:", "x 8 seq", "scaling 8 / 1 seq",
                 "heap B/token, tg", "heap B/token, greedy", "GC during timed decoding", ">= 0.99x", ">= 4x",
                 "<= 1 B/token", "image: " + BenchImage.DESCRIPTION, "encode", "image to first token", "<= 1.02x",
-                "decode after image", "answer loop + greedy", "Java layer", "(llama.cpp's own timer)")) {
+                "decode after image", "answer loop + sampler", "Java layer", "(llama.cpp's own timer)")) {
             assertTrue(table.contains(expected), () -> "missing '" + expected + "' in\n" + table);
         }
         assertTrue(table.contains("pass") || table.contains("MISS"));
