@@ -56,10 +56,11 @@ final class JavaBatchedBench implements AutoCloseable {
             LlamaNative.llama_synchronize(context.handle());
         }
         long nanos = System.nanoTime() - t0;
+        long allocated = HeapMeter.since(bytes);
+        long collections = HeapMeter.collections() - gc;
         // one token a decode counts as "eval", more as "prompt eval": the steps are one or the other
         PerfTimings perf = context.perf();
-        return new RunSample(nanos, (long) pl * tg, HeapMeter.since(bytes), HeapMeter.collections() - gc,
-                perf.promptMillis() + perf.generationMillis());
+        return new RunSample(nanos, (long) pl * tg, allocated, collections, perf.promptMillis() + perf.generationMillis());
     }
 
     /** The pl prompts, one after another, in decodes of up to n_batch tokens; logits of the last token only. */
