@@ -28,15 +28,7 @@ public record ImageSettings(Path mmproj, Path image, String prompt, int genToken
         }
     }
 
-    public ImageSettings withGenTokens(int n) {
-        return new ImageSettings(mmproj, image, prompt, n);
-    }
-
     public ImageSettings withImage(Path file) {
         return new ImageSettings(mmproj, file, prompt, genTokens);
-    }
-
-    public ImageSettings withPrompt(String p) {
-        return new ImageSettings(mmproj, image, p, genTokens);
     }
 }
