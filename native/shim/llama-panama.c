@@ -1,4 +1,4 @@
-// Two helpers that make llama.cpp cheaper to call through java.lang.foreign. They add no logic.
+// Helpers that make llama.cpp cheaper to call through java.lang.foreign. They add no logic.
 #include "llama.h"
 
 #include <stdatomic.h>
@@ -22,4 +22,29 @@ LLAMA_PANAMA_API int32_t llama_panama_decode(struct llama_context * ctx, const s
 // Java upcall there would cross into the JVM each time on the compute path.
 LLAMA_PANAMA_API bool llama_panama_abort_requested(void * flag) {
     return atomic_load_explicit((const _Atomic int32_t *) flag, memory_order_acquire) != 0;
+}
+
+// llama_sampler_sample with the candidates in a buffer the caller keeps. llama_sampler_sample
+// allocates and fills a fresh vector of n_vocab candidates on every call (1.8 MB for a 151k
+// vocabulary: over a millisecond a token on a 2-core VM, mostly page faults), which
+// common_sampler avoids by reusing one. Returns the accepted token; -1 where llama_sampler_sample
+// would abort (no logits at idx, or the chain selected nothing) or the buffer is too small.
+LLAMA_PANAMA_API llama_token llama_panama_sample(struct llama_sampler * smpl, struct llama_context * ctx, int32_t idx,
+                                                 llama_token_data * cur, int32_t capacity) {
+    const float * logits = llama_get_logits_ith(ctx, idx);
+    const int32_t n_vocab = llama_vocab_n_tokens(llama_model_get_vocab(llama_get_model(ctx)));
+    if (logits == NULL || n_vocab > capacity) {
+        return -1;
+    }
+    for (llama_token id = 0; id < n_vocab; id++) {
+        cur[id] = (llama_token_data) { id, logits[id], 0.0f };
+    }
+    llama_token_data_array cur_p = { cur, (size_t) n_vocab, -1, false };
+    llama_sampler_apply(smpl, &cur_p);
+    if (cur_p.selected < 0 || cur_p.selected >= (int64_t) cur_p.size) {
+        return -1;
+    }
+    const llama_token token = cur_p.data[cur_p.selected].id;
+    llama_sampler_accept(smpl, token);
+    return token;
 }

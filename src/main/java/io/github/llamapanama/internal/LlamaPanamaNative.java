@@ -10,11 +10,12 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
- * Downcalls into libllama-panama (native/shim/llama-panama.c), llama-panama's own two helpers,
+ * Downcalls into libllama-panama (native/shim/llama-panama.c), llama-panama's own helpers,
  * bound by hand: jextract's bindings cover llama.cpp's headers only.
  */
 public final class LlamaPanamaNative {
     private static final MethodHandle DECODE;
+    private static final MethodHandle SAMPLE;
     /**
      * {@code llama_panama_abort_requested}, a ggml_abort_callback that reads the int32 flag it
      * is given as data: non-zero aborts the running decode.
@@ -26,6 +27,8 @@ public final class LlamaPanamaNative {
         SymbolLookup lookup = SymbolLookup.loaderLookup();
         DECODE = Linker.nativeLinker().downcallHandle(find(lookup, "llama_panama_decode"),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        SAMPLE = Linker.nativeLinker().downcallHandle(find(lookup, "llama_panama_sample"),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
         ABORT_REQUESTED = find(lookup, "llama_panama_abort_requested");
     }
 
@@ -42,6 +45,19 @@ public final class LlamaPanamaNative {
             return (int) DECODE.invokeExact(ctx, batch);
         } catch (Throwable t) {
             throw new AssertionError("llama_panama_decode", t);
+        }
+    }
+
+    /**
+     * llama_sampler_sample into {@code candidates}, an array of {@code capacity} llama_token_data
+     * the caller reuses; -1 where llama_sampler_sample would abort (no logits at {@code index},
+     * nothing selected) or the array is smaller than the vocabulary.
+     */
+    public static int sample(MemorySegment chain, MemorySegment ctx, int index, MemorySegment candidates, int capacity) {
+        try {
+            return (int) SAMPLE.invokeExact(chain, ctx, index, candidates, capacity);
+        } catch (Throwable t) {
+            throw new AssertionError("llama_panama_sample", t);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.github.llamapanama.sampling;
 
 import io.github.llamapanama.LlamaException;
+import io.github.llamapanama.internal.LlamaPanamaNative;
 import io.github.llamapanama.internal.NativeResource;
 import io.github.llamapanama.internal.NativeRuntime;
 import io.github.llamapanama.internal.ffm.LlamaNative;
@@ -200,8 +201,8 @@ public final class Sampler extends NativeResource {
      * Samples a token from the logits of entry {@code index} of the context's last decoded batch
      * ({@code -1}: the last entry with logits, as llama_get_logits_ith) and <em>accepts</em> it:
      * stages with history (penalties, DRY, grammar, Mirostat) now count it. This is
-     * llama_sampler_sample; it allocates nothing on the Java heap. The caller must not decode
-     * on the context meanwhile.
+     * llama_sampler_sample, into a candidate buffer this sampler keeps; it allocates nothing on
+     * the Java heap. The caller must not decode on the context meanwhile.
      *
      * @throws IllegalArgumentException if that entry has no logits
      * @throws LlamaException           if a grammar allows none of the candidates the chain left
@@ -211,7 +212,7 @@ public final class Sampler extends NativeResource {
         try {
             MemorySegment ctx = context.handle();
             if (!shape.guarded() && context.knownToHaveLogits(index)) {
-                return remember(LlamaNative.llama_sampler_sample(chain, ctx, index)); // the hot path
+                return remember(sampleInNative(context, index)); // the hot path
             }
             long logits = LlamaNative.llama_get_logits_ith(ctx, index).address();
             if (logits == 0) {
@@ -219,7 +220,7 @@ public final class Sampler extends NativeResource {
                         + " of the last decoded batch (was its logits flag set?)");
             }
             if (!shape.guarded()) {
-                return remember(LlamaNative.llama_sampler_sample(chain, ctx, index));
+                return remember(sampleInNative(context, index));
             }
             int n = context.model().vocab().size();
             checkGuardedCount(n);
@@ -398,6 +399,20 @@ public final class Sampler extends NativeResource {
         for (Vocab v : shape.boundVocabs) {
             v.handle(); // throws if its model was closed: the grammar would read freed memory
         }
+    }
+
+    /**
+     * llama_sampler_sample, but into this sampler's reused candidate buffer: llama.cpp's own
+     * allocates n_vocab candidates on every call (about a millisecond a token for a 151k vocabulary).
+     */
+    private int sampleInNative(Context context, int index) {
+        TokenBuffer c = candidates(context.model().vocab().size());
+        int token = LlamaPanamaNative.sample(chain, context.handle(), index, c.data(), c.capacity());
+        if (token < 0) {
+            throw new LlamaException("the sampler chain selected no token from entry " + index + " (stages "
+                    + stageNames() + ")");
+        }
+        return token;
     }
 
     private TokenBuffer candidates(int n) {

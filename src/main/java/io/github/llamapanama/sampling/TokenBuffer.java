@@ -40,6 +40,11 @@ final class TokenBuffer {
         return capacity;
     }
 
+    /** The candidates themselves: {@code capacity} llama_token_data. */
+    MemorySegment data() {
+        return data;
+    }
+
     /**
      * Copies logits in as candidates 0..n-1 and resets the array header.
      *
