@@ -33,6 +33,7 @@ public final class Context extends NativeResource {
     private final int batchSize;
     private final int ubatchSize;
     private final int maxSequences;
+    private final int vocabSize;
     private final boolean embeddings;
     private final KvCache kvCache = new KvCache(this);
     private static final VarHandle FLAG = ValueLayout.JAVA_INT.varHandle();
@@ -44,6 +45,7 @@ public final class Context extends NativeResource {
         super("context");
         this.model = model;
         this.vocab = model.vocab();
+        this.vocabSize = vocab.size(); // fixed for the model: read once, not on every decode and sample
         long maxSeq = LlamaNative.llama_max_parallel_sequences();
         if (params.maxSequences() > maxSeq) {
             throw new IllegalArgumentException("maxSequences " + params.maxSequences()
@@ -83,6 +85,11 @@ public final class Context extends NativeResource {
 
     public Model model() {
         return model;
+    }
+
+    /** n_vocab of the model: how many logits each output has. */
+    public int vocabSize() {
+        return vocabSize;
     }
 
     /** n_ctx: the KV cache size in tokens (per context; shared by its sequences). */
@@ -149,7 +156,7 @@ public final class Context extends NativeResource {
         if (embeddings && n > ubatchSize) {
             throw new IllegalArgumentException("embedding batch of " + n + " tokens exceeds n_ubatch " + ubatchSize);
         }
-        int nVocab = vocab.size();
+        int nVocab = vocabSize;
         boolean tokens = !batch.isEmbeddings();
         for (int i = 0; i < n; i++) {
             if (batch.wantsLogits(i)) {
@@ -233,7 +240,7 @@ public final class Context extends NativeResource {
         if (l.equals(MemorySegment.NULL)) {
             throw new IllegalArgumentException("no logits for batch entry " + i + " (was its logits flag set?)");
         }
-        return l.reinterpret((long) vocab.size() * Float.BYTES);
+        return l.reinterpret((long) vocabSize * Float.BYTES);
     }
 
     /** Embedding of batch entry {@code i} (pooling NONE), a zero-copy view of n_embd floats. */

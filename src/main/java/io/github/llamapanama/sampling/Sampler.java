@@ -222,7 +222,7 @@ public final class Sampler extends NativeResource {
             if (!shape.guarded()) {
                 return remember(sampleInNative(context, index));
             }
-            int n = context.model().vocab().size();
+            int n = context.vocabSize();
             checkGuardedCount(n);
             TokenBuffer c = candidates(n);
             for (int pass = 0; ; pass++) {
@@ -406,7 +406,7 @@ public final class Sampler extends NativeResource {
      * allocates n_vocab candidates on every call (about a millisecond a token for a 151k vocabulary).
      */
     private int sampleInNative(Context context, int index) {
-        TokenBuffer c = candidates(context.model().vocab().size());
+        TokenBuffer c = candidates(context.vocabSize());
         int token = LlamaPanamaNative.sample(chain, context.handle(), index, c.data(), c.capacity());
         if (token < 0) {
             throw new LlamaException("the sampler chain selected no token from entry " + index + " (stages "
