@@ -4,9 +4,11 @@ import io.github.llamapanama.internal.ffm.LlamaNative;
 import io.github.llamapanama.model.Batch;
 import io.github.llamapanama.model.Context;
 import io.github.llamapanama.model.Model;
+import io.github.llamapanama.model.PerfTimings;
 import io.github.llamapanama.model.Vocab;
 
 import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
 
 /**
  * llama-bench's pp and tg tests on the Java path, step for step: a context of n_prompt (or
@@ -50,15 +52,8 @@ final class JavaLlamaBench implements AutoCloseable {
             promptBatch = Batch.ofTokens(promptContext.batchSize(), 1);
             testPrompt(promptContext, promptBatch, nPrompt); // llama-bench's warmup run
         }
-        promptContext.kvCache().clear();
-        promptContext.resetPerf();
-        long gc = HeapMeter.collections();
-        long bytes = HeapMeter.allocatedBytes();
-        long t0 = System.nanoTime();
-        testPrompt(promptContext, promptBatch, nPrompt);
-        long nanos = System.nanoTime() - t0;
-        return new RunSample(nanos, nPrompt, HeapMeter.since(bytes), HeapMeter.collections() - gc,
-                promptContext.perf().promptMillis());
+        return timed(promptContext, nPrompt, () -> testPrompt(promptContext, promptBatch, nPrompt),
+                PerfTimings::promptMillis);
     }
 
     /** One timed test_gen of {@code nGen} tokens. */
@@ -69,15 +64,24 @@ final class JavaLlamaBench implements AutoCloseable {
             genBatch = Batch.ofTokens(1, 1);
             testGen(genContext, genBatch, 1); // llama-bench's warmup run
         }
-        genContext.kvCache().clear();
-        genContext.resetPerf();
+        return timed(genContext, nGen, () -> testGen(genContext, genBatch, nGen), PerfTimings::generationMillis);
+    }
+
+    /**
+     * Times {@code test} on a cleared cache, with llama.cpp's own timing of it ({@code nativeMillis}
+     * of the context's perf data: the prompt or the one-token decodes).
+     */
+    private static RunSample timed(Context ctx, int tokens, Runnable test, ToDoubleFunction<PerfTimings> nativeMillis) {
+        ctx.kvCache().clear();
+        ctx.resetPerf();
         long gc = HeapMeter.collections();
         long bytes = HeapMeter.allocatedBytes();
         long t0 = System.nanoTime();
-        testGen(genContext, genBatch, nGen);
+        test.run();
         long nanos = System.nanoTime() - t0;
-        return new RunSample(nanos, nGen, HeapMeter.since(bytes), HeapMeter.collections() - gc,
-                genContext.perf().generationMillis());
+        long allocated = HeapMeter.since(bytes);
+        long collections = HeapMeter.collections() - gc;
+        return new RunSample(nanos, tokens, allocated, collections, nativeMillis.applyAsDouble(ctx.perf()));
     }
 
     private void testPrompt(Context ctx, Batch batch, int nPrompt) {
