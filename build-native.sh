@@ -169,6 +169,6 @@ cmake -S "$native_src/native" -B "$build" -DCMAKE_BUILD_TYPE=Release \
 classifier=$(cat "$build/classifier.txt")
 
 echo "== building $classifier ($mode) with $jobs jobs"
-cmake --build "$build" --target "$target" -j "$jobs"
+cmake --build "$build" --config Release --target "$target" -j "$jobs"
 echo "== natives: $cache/natives/$classifier"
 [ "$target" = stage-addon ] || echo "== tools:   $cache/tools/$classifier"
