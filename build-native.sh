@@ -9,6 +9,7 @@
 #   ./build-native.sh --vulkan        GPU add-on: only libggml-vulkan, classifier <os>-<arch>-vulkan
 #                                     (likewise --cuda); with --native, a full GPU build as before
 #   ./build-native.sh --metal         GGML_METAL=ON (macOS)
+#   ./build-native.sh --no-tools      the natives for the jar only, without llama.cpp's tools
 #   ./build-native.sh -DGGML_AVX512=OFF ...   extra CMake options pass through
 #   ./build-native.sh --bindings      regenerate bindings/ with jextract ($JEXTRACT or --jextract PATH)
 #
@@ -29,6 +30,7 @@ die() { echo "build-native.sh: $*" >&2; exit 1; }
 
 variant=""
 mode=variants
+no_tools=false
 allow_unpinned=OFF
 bindings=false
 jobs=$(nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
@@ -40,6 +42,7 @@ while [ $# -gt 0 ]; do
     --vulkan) variant=vulkan; cmake_args+=(-DGGML_VULKAN=ON) ;;
     --metal)  cmake_args+=(-DGGML_METAL=ON -DGGML_METAL_EMBED_LIBRARY=ON) ;;
     --native) mode=native ;;
+    --no-tools) no_tools=true ;;
     --portable) mode=portable ;;
     --variant) variant=$2; shift ;;
     --allow-unpinned) allow_unpinned=ON ;;
@@ -47,7 +50,7 @@ while [ $# -gt 0 ]; do
     --jextract) jextract=$2; shift ;;
     -j) jobs=$2; shift ;;
     -D*) cmake_args+=("$1") ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
   shift
@@ -138,6 +141,9 @@ target=stage
 if [ -n "$variant" ] && [ "$mode" = variants ]; then
   target=stage-addon
 fi
+if $no_tools && [ "$target" = stage ]; then
+  target=stage-libs
+fi
 suffix=""
 [ "$mode" = variants ] || suffix="-$mode"
 build="$cache/build/${variant:-cpu}$suffix"
@@ -171,4 +177,4 @@ classifier=$(cat "$build/classifier.txt")
 echo "== building $classifier ($mode) with $jobs jobs"
 cmake --build "$build" --config Release --target "$target" -j "$jobs"
 echo "== natives: $cache/natives/$classifier"
-[ "$target" = stage-addon ] || echo "== tools:   $cache/tools/$classifier"
+[ "$target" != stage ] || echo "== tools:   $cache/tools/$classifier"
