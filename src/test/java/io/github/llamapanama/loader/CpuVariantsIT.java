@@ -58,6 +58,18 @@ class CpuVariantsIT {
     }
 
     @Test
+    void anAvx512VariantOnACpuWithoutAvx512IsRefusedNotACrash() throws Exception {
+        String flags = java.nio.file.Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                .filter(l -> l.startsWith("flags")).findFirst().orElse("");
+        org.junit.jupiter.api.Assumptions.assumeFalse(flags.contains(" avx512f"),
+                "this CPU has AVX-512: every variant but sapphirerapids' AMX may run here");
+        ProbeRun run = ProbeRun.of(null, 0, 0, "-Dllama.panama.cpu.variant=skylakex");
+        assertNotEquals(0, run.exit());
+        assertTrue(run.output().contains("needs instructions this CPU lacks"), run.output());
+        assertTrue(!run.output().contains("SIGILL") && !run.output().contains("hs_err"), run.output());
+    }
+
+    @Test
     void theSameLogitsEveryRunOfOneVariant() throws Exception {
         Path model = Fixtures.tinyQwen2();
         ProbeRun a = ProbeRun.of(model, 0, 4, "-Dllama.panama.cpu.variant=haswell").requireSuccess();
