@@ -86,6 +86,14 @@ public final class Llama {
         return BUILD.getProperty("version");
     }
 
+    /**
+     * TEMPORARY no-op with the signature the lead is adding on main (frees the calling thread's
+     * OpenMP team); main's version replaces this on merge.
+     */
+    public static boolean releaseComputeThreads() {
+        return false;
+    }
+
     /** The threshold below which llama.cpp's log is dropped; ERROR unless -Dllama.panama.log says. */
     public static void setLogLevel(Level level) {
         LogBridge.setLevel(level);
