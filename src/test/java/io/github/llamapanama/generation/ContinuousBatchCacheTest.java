@@ -125,6 +125,78 @@ class ContinuousBatchCacheTest {
         assertTrue(tokensOfADuringThePrefillOfB(512, longPrompt) <= 1, "unchunked, B's prompt takes one step");
     }
 
+    /** Media whose embeddings (zeros) become ready when the test says, as if encoded on another thread. */
+    static final class SlowMedia implements PromptMedia {
+        volatile boolean ready;
+        boolean prepared;
+        boolean closed;
+        int decoded;
+
+        @Override public String id() { return "slow"; }
+        @Override public int tokens() { return 8; }
+        @Override public int positions() { return 8; }
+        @Override public boolean decodesInParts() { return true; }
+        @Override public void prepare() { prepared = true; }
+        @Override public boolean ready() { return ready; }
+        @Override public void close() { closed = true; }
+
+        @Override
+        public void decode(Context context, int sequence, int position, int from, int count, boolean logitsLast) {
+            int nEmbd = context.model().embeddingSize();
+            try (io.github.llamapanama.model.Batch b = io.github.llamapanama.model.Batch.ofEmbeddings(count, nEmbd, 1)) {
+                java.lang.foreign.MemorySegment zeros = java.lang.foreign.MemorySegment.ofArray(new float[nEmbd]);
+                for (int i = 0; i < count; i++) {
+                    b.addEmbedding(zeros, 0, position + i, sequence, logitsLast && i == count - 1);
+                }
+                context.decode(b);
+            }
+            decoded += count;
+        }
+    }
+
+    @Test
+    void aPromptWaitingForItsMediaLetsTheOtherStreamsRunAndIsCachedOnceRead() {
+        try (Context ctx = context(2); ContinuousBatch batch = new ContinuousBatch(ctx, 512, 4, true)) {
+            Recorder a = new Recorder();
+            batch.admit(tokens("Once upon a time", true), Sampler.builder().greedy().build(),
+                    GenerationParams.maxTokens(100).withStopAtEndOfGeneration(false), a);
+            batch.step();
+            SlowMedia media = new SlowMedia();
+            int[] before = tokens("Look:", true);
+            int[] after = tokens(" what is it?", false);
+            Recorder b = new Recorder();
+            batch.admit(SlotPrompt.builder().text(before).media(media).text(after).build(), Sampler.builder().greedy().build(),
+                    GenerationParams.maxTokens(3).withStopAtEndOfGeneration(false), b);
+            assertTrue(media.prepared, "the slot asked for the embeddings at admission");
+            int aBefore = a.tokens.size();
+            for (int i = 0; i < 5; i++) {
+                batch.step();
+            }
+            assertEquals(aBefore + 5, a.tokens.size(), "A decodes while B waits for its media");
+            assertEquals(0, media.decoded);
+            assertTrue(b.tokens.isEmpty());
+            media.ready = true;
+            while (b.result == null) {
+                batch.step();
+            }
+            assertEquals(8, media.decoded, "read in parts of the budget, all of it");
+            assertTrue(media.closed, "the batch closes a prompt's media once read");
+            assertEquals(before.length + 8 + after.length, b.result.stats().promptTokens());
+
+            // The same prompt again: the slot holds the media by id, nothing is asked of it.
+            SlowMedia again = new SlowMedia();
+            Recorder c = new Recorder();
+            batch.admit(SlotPrompt.builder().text(before).media(again).text(after).build(), Sampler.builder().greedy().build(),
+                    GenerationParams.maxTokens(3).withStopAtEndOfGeneration(false), c);
+            while (c.result == null) {
+                batch.step();
+            }
+            assertTrue(!again.prepared && again.decoded == 0 && again.closed);
+            assertEquals(before.length + 8 + after.length - 1, c.result.stats().cachedTokens());
+            assertArrayEquals(b.result.tokens(), c.result.tokens());
+        }
+    }
+
     /** Tokens stream A produced between B's admission and B's first token. */
     private static int tokensOfADuringThePrefillOfB(int budget, int[] longPrompt) {
         try (Context ctx = context(2); ContinuousBatch batch = new ContinuousBatch(ctx, 512, budget, false)) {
