@@ -40,6 +40,9 @@ public final class ContinuousBatch implements AutoCloseable {
     private final Sequence[] sequences;
     private final List<Slot> prefilling = new ArrayList<>(); // in admission order
     private final List<Slot> running = new ArrayList<>();
+    private final List<Slot> generating = new ArrayList<>(); // running slots in this step's batch
+    private final List<Slot> reading = new ArrayList<>();    // prefilling slots at this step's start
+    private final Runnable decodeStep;
     private long clock;
     private int lastPrefill;
 
@@ -145,6 +148,7 @@ public final class ContinuousBatch implements AutoCloseable {
         this.prefillBudget = prefillBudget;
         this.promptCache = promptCache;
         this.stepBatch = Batch.ofTokens(context.batchSize(), 1);
+        this.decodeStep = () -> context.decode(stepBatch);
         this.sequences = new Sequence[context.maxSequences()];
         for (int s = 0; s < sequences.length; s++) {
             sequences[s] = new Sequence(s);
@@ -380,15 +384,19 @@ public final class ContinuousBatch implements AutoCloseable {
             return 0;
         }
         stepBatch.clear();
-        Slot[] generating = running.toArray(Slot[]::new);
-        for (Slot s : generating) {
+        generating.clear();
+        generating.addAll(running);
+        for (int i = 0; i < generating.size(); i++) {
+            Slot s = generating.get(i);
             s.batchIndex = stepBatch.size();
             stepBatch.add(s.pendingToken, s.position, s.seq.id, true);
         }
-        int advanced = generating.length;
+        int advanced = generating.size();
         int budget = Math.min(prefillBudget, stepBatch.capacity() - stepBatch.size());
-        Slot[] reading = prefilling.toArray(Slot[]::new);
-        for (Slot p : reading) {
+        reading.clear();
+        reading.addAll(prefilling);
+        for (int i = 0; i < reading.size(); i++) {
+            Slot p = reading.get(i);
             if (budget <= 0) {
                 break;
             }
@@ -407,14 +415,14 @@ public final class ContinuousBatch implements AutoCloseable {
         }
         if (stepBatch.size() > 0) {
             try {
-                withRoom(() -> context.decode(stepBatch));
+                withRoom(decodeStep);
             } catch (RuntimeException e) {
-                failBatch(generating, e);
+                failBatch(e);
                 return advanced;
             }
         }
-        for (int i = generating.length - 1; i >= 0; i--) {
-            Slot s = generating[i];
+        for (int i = generating.size() - 1; i >= 0; i--) {
+            Slot s = generating.get(i);
             s.seq.history.add(s.pendingToken);
             s.position++;
             try {
@@ -430,7 +438,8 @@ public final class ContinuousBatch implements AutoCloseable {
                 end(s);
             }
         }
-        for (Slot p : reading) {
+        for (int i = 0; i < reading.size(); i++) {
+            Slot p = reading.get(i);
             if (p.inBatch) {
                 p.inBatch = false;
                 if (p.prompt != null && p.piece == p.prompt.pieces().size()) {
@@ -552,15 +561,18 @@ public final class ContinuousBatch implements AutoCloseable {
     }
 
     private void dropCancelled() {
-        for (List<Slot> list : List.of(running, prefilling)) {
-            for (int i = list.size() - 1; i >= 0; i--) {
-                Slot s = list.get(i);
-                if (s.listener.isCancelled()) {
-                    list.remove(i);
-                    s.finish = FinishReason.CANCELLED;
-                    s.output.finish(FinishReason.CANCELLED);
-                    end(s);
-                }
+        dropCancelled(running);
+        dropCancelled(prefilling);
+    }
+
+    private void dropCancelled(List<Slot> list) {
+        for (int i = list.size() - 1; i >= 0; i--) {
+            Slot s = list.get(i);
+            if (s.listener.isCancelled()) {
+                list.remove(i);
+                s.finish = FinishReason.CANCELLED;
+                s.output.finish(FinishReason.CANCELLED);
+                end(s);
             }
         }
     }
@@ -629,8 +641,8 @@ public final class ContinuousBatch implements AutoCloseable {
         seq.history.clear();
     }
 
-    private void failBatch(Slot[] generating, RuntimeException e) {
-        List<Slot> failed = new ArrayList<>(List.of(generating));
+    private void failBatch(RuntimeException e) {
+        List<Slot> failed = new ArrayList<>(generating);
         for (Slot p : prefilling) {
             if (p.inBatch) {
                 failed.add(p);
