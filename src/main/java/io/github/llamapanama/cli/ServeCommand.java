@@ -64,6 +64,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE})")
     int prefillChunk;
 
+    @Option(names = "--max-tiles", defaultValue = "1", paramLabel = "N",
+            description = "cut each image into up to N 448x448 tiles plus a thumbnail, as InternVL's dynamic "
+                    + "preprocessing (default ${DEFAULT-VALUE}: one tile, as llama.cpp)")
+    int maxTiles;
+
     @Option(names = {"-v", "--verbose"}, description = "show llama.cpp's and mtmd's log")
     boolean verbose;
 
@@ -77,7 +82,7 @@ final class ServeCommand implements Callable<Integer> {
                 .slotContextSize(ctx).queueSize(queue).apiKey(key == null || key.isBlank() ? null : key)
                 .allowedFileDirectory(allowFiles).maxBodyBytes(maxBody).maxImages(maxImages).threads(threads)
                 .gpuLayers(gpuLayers).promptCache(!noCachePrompt).imageCacheMb(imageCacheMb).prefillChunk(prefillChunk)
-                .build();
+                .maxTiles(maxTiles).build();
         LlamaServer server = new LlamaServer(config).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "llama-server-shutdown"));
         System.err.printf("serving %s on http://%s:%d/v1 (%d slots x %d tokens)%n", config.modelName(), host,

@@ -4,11 +4,6 @@ import io.github.llamapanama.Llama;
 import io.github.llamapanama.generation.ContinuousBatch;
 import io.github.llamapanama.generation.SlotPrompt;
 import io.github.llamapanama.model.Context;
-import io.github.llamapanama.model.ContextFullException;
-import io.github.llamapanama.vision.Bitmap;
-import io.github.llamapanama.vision.Chunk;
-import io.github.llamapanama.vision.ChunkType;
-import io.github.llamapanama.vision.InputChunks;
 import io.github.llamapanama.vision.Projector;
 
 import java.util.concurrent.ArrayBlockingQueue;
@@ -28,6 +23,7 @@ final class Scheduler implements AutoCloseable {
     private final ContinuousBatch batch;
     private final ImageEmbeddingCache imageCache;
     private final MediaEncoder encoder; // null: text only
+    private final MediaPrompts mediaPrompts;
     private final BlockingQueue<Job> queue;
     private final Metrics metrics;
     private final Thread thread;
@@ -41,6 +37,8 @@ final class Scheduler implements AutoCloseable {
         this.thread = Thread.ofPlatform().name("llama-scheduler").daemon(true).unstarted(this::loop);
         this.imageCache = new ImageEmbeddingCache(config.imageCacheMb() << 20);
         this.encoder = projector == null ? null : new MediaEncoder(projector, imageCache, () -> LockSupport.unpark(thread));
+        this.mediaPrompts = projector == null ? null
+                : new MediaPrompts(projector, encoder, config.slotContextSize(), config.maxTiles());
         this.metrics = new Metrics(queue::size, () -> active, batch.slotCount());
         metrics.imageCache = imageCache;
         metrics.encoder = encoder;
@@ -78,30 +76,8 @@ final class Scheduler implements AutoCloseable {
     }
 
     private SlotPrompt mediaPrompt(Job job) {
-        for (Bitmap b : job.prompt.images()) {
-            b.setId(b.contentId());
-        }
-        SlotPrompt.Builder prompt = SlotPrompt.builder();
-        java.util.List<ServerMedia> made = new java.util.ArrayList<>();
-        try (InputChunks chunks = projector.tokenize(job.prompt.text(), job.prompt.images(), true)) {
-            if (chunks.positionCount() >= batch.slotContextSize()) {
-                throw new ContextFullException("the prompt with its images needs " + chunks.positionCount()
-                        + " positions but a slot holds " + batch.slotContextSize());
-            }
-            for (int i = 0, n = chunks.size(); i < n; i++) {
-                Chunk c = chunks.chunk(i);
-                if (c.type() == ChunkType.TEXT) {
-                    prompt.text(c.textTokens());
-                } else {
-                    ServerMedia m = new ServerMedia(chunks.mediaChunk(i), encoder);
-                    made.add(m);
-                    prompt.media(m);
-                }
-            }
-            return prompt.build();
-        } catch (RuntimeException e) {
-            made.forEach(ServerMedia::close);
-            throw e;
+        try {
+            return mediaPrompts.build(job.prompt.text(), job.prompt.images());
         } finally {
             job.releaseImages(); // the chunks hold what the encoder needs
         }

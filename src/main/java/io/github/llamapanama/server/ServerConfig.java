@@ -30,11 +30,15 @@ import java.util.Objects;
  *                           requests; 0 turns it off (default 128)
  * @param prefillChunk       most prompt tokens (or image embeddings) evaluated per step, between
  *                           the decode steps of running streams (default 128)
+ * @param maxTiles           cut each image into up to this many 448x448 tiles plus a thumbnail,
+ *                           as InternVL's dynamic preprocessing does (default 1: one tile, as
+ *                           llama.cpp); the image cache keeps each tile
  */
 public record ServerConfig(Path model, Path projector, String host, int port, int parallel, int slotContextSize,
                            int queueSize, String apiKey, long maxBodyBytes, int maxImages, long maxImageBytes,
                            Path allowedFileDirectory, Duration fetchTimeout, int threads, int gpuLayers,
-                           String modelName, boolean promptCache, long imageCacheMb, int prefillChunk) {
+                           String modelName, boolean promptCache, long imageCacheMb, int prefillChunk,
+                           int maxTiles) {
 
     public ServerConfig {
         Objects.requireNonNull(model, "model");
@@ -57,6 +61,9 @@ public record ServerConfig(Path model, Path projector, String host, int port, in
         }
         if (imageCacheMb < 0 || imageCacheMb > (1L << 30)) {
             throw new IllegalArgumentException("imageCacheMb must be in [0, 2^30], was " + imageCacheMb);
+        }
+        if (maxTiles < 1 || maxTiles > 40) {
+            throw new IllegalArgumentException("maxTiles must be in [1, 40], was " + maxTiles);
         }
         if (prefillChunk < 1) {
             throw new IllegalArgumentException("prefillChunk must be >= 1, was " + prefillChunk);
@@ -94,6 +101,7 @@ public record ServerConfig(Path model, Path projector, String host, int port, in
         private boolean promptCache = true;
         private long imageCacheMb = 128;
         private int prefillChunk = 128;
+        private int maxTiles = 1;
 
         private Builder(Path model) {
             this.model = model;
@@ -117,11 +125,12 @@ public record ServerConfig(Path model, Path projector, String host, int port, in
         public Builder promptCache(boolean on) { promptCache = on; return this; }
         public Builder imageCacheMb(long mb) { imageCacheMb = mb; return this; }
         public Builder prefillChunk(int tokens) { prefillChunk = tokens; return this; }
+        public Builder maxTiles(int n) { maxTiles = n; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(model, projector, host, port, parallel, slotContextSize, queueSize, apiKey,
                     maxBodyBytes, maxImages, maxImageBytes, allowedFileDirectory, fetchTimeout, threads, gpuLayers,
-                    modelName, promptCache, imageCacheMb, prefillChunk);
+                    modelName, promptCache, imageCacheMb, prefillChunk, maxTiles);
         }
     }
 }
