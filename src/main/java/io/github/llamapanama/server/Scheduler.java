@@ -1,8 +1,8 @@
 package io.github.llamapanama.server;
 
-import io.github.llamapanama.Llama;
 import io.github.llamapanama.generation.ContinuousBatch;
 import io.github.llamapanama.generation.SlotPrompt;
+import io.github.llamapanama.internal.LlamaPanamaNative;
 import io.github.llamapanama.model.Context;
 import io.github.llamapanama.vision.Projector;
 
@@ -104,7 +104,7 @@ final class Scheduler implements AutoCloseable {
                     }
                     if (batch.activeSlots() == 0) {
                         // Idle now: keep no OpenMP team that would slow decoding elsewhere in the JVM.
-                        Llama.releaseComputeThreads();
+                        LlamaPanamaNative.releaseComputeThreads();
                     }
                 }
                 active = batch.activeSlots();
