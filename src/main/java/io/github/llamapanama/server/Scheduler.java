@@ -1,6 +1,7 @@
 package io.github.llamapanama.server;
 
 import io.github.llamapanama.generation.ContinuousBatch;
+import io.github.llamapanama.generation.GenerationResult;
 import io.github.llamapanama.generation.SlotPrompt;
 import io.github.llamapanama.internal.LlamaPanamaNative;
 import io.github.llamapanama.model.Context;
@@ -9,6 +10,7 @@ import io.github.llamapanama.vision.Projector;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -28,7 +30,7 @@ final class Scheduler implements AutoCloseable {
     private final Metrics metrics;
     private final Thread thread;
     private volatile boolean running = true;
-    private volatile int active;
+    private final AtomicInteger active = new AtomicInteger(); // admitted, not yet ended: exact before a client hears the end
 
     Scheduler(Context context, Projector projector, ServerConfig config) {
         this.projector = projector;
@@ -39,7 +41,7 @@ final class Scheduler implements AutoCloseable {
         this.encoder = projector == null ? null : new MediaEncoder(projector, imageCache, () -> LockSupport.unpark(thread));
         this.mediaPrompts = projector == null ? null
                 : new MediaPrompts(projector, encoder, config.slotContextSize(), config.maxTiles());
-        this.metrics = new Metrics(queue::size, () -> active, batch.slotCount());
+        this.metrics = new Metrics(queue::size, active::get, batch.slotCount());
         metrics.imageCache = imageCache;
         metrics.encoder = encoder;
     }
@@ -92,7 +94,6 @@ final class Scheduler implements AutoCloseable {
                         break;
                     }
                     admit(job);
-                    active = batch.activeSlots();
                 }
                 if (batch.activeSlots() > 0) {
                     long t0 = System.nanoTime();
@@ -107,13 +108,11 @@ final class Scheduler implements AutoCloseable {
                         LlamaPanamaNative.releaseComputeThreads();
                     }
                 }
-                active = batch.activeSlots();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             batch.close(); // running slots end as cancelled
-            active = 0;
             for (Job job; (job = queue.poll()) != null; ) {
                 job.release();
                 job.onError(new IllegalStateException("the server is shutting down"));
@@ -126,12 +125,50 @@ final class Scheduler implements AutoCloseable {
             job.release();
             return;
         }
+        active.incrementAndGet();
         try {
-            batch.admit(job.takeSlotPrompt(), job.takeSampler(), job.params, job);
+            batch.admit(job.takeSlotPrompt(), job.takeSampler(), job.params, new SlotListener(job));
         } catch (RuntimeException e) {
+            active.decrementAndGet();
             job.onError(e);
         } finally {
             job.release();
+        }
+    }
+
+    /** Forwards a slot's events to its job, counting the slot out before the job hears its end. */
+    private final class SlotListener implements ContinuousBatch.Listener {
+        private final Job job;
+
+        SlotListener(Job job) {
+            this.job = job;
+        }
+
+        @Override
+        public void onPiece(String text) {
+            job.onPiece(text);
+        }
+
+        @Override
+        public void onFinish(GenerationResult result) {
+            active.decrementAndGet();
+            job.onFinish(result);
+        }
+
+        @Override
+        public void onError(RuntimeException error) {
+            active.decrementAndGet();
+            job.onError(error);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return job.isCancelled();
+        }
+
+        @Override
+        public void onToken(int token, Context context, int logitsIndex) {
+            job.onToken(token, context, logitsIndex);
         }
     }
 
