@@ -2,6 +2,7 @@ package io.github.llamapanama.server;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -24,11 +25,14 @@ import java.util.Objects;
  * @param threads            CPU threads for decoding; 0 = llama.cpp's default
  * @param gpuLayers          layers to offload to a GPU (-1 all)
  * @param modelName          the id {@code /v1/models} reports; null = the model's file name
+ * @param allowRemoteImages  fetch http(s) image URLs (default false: only data: and allowed file: URLs)
+ * @param allowedImageHosts  host names, addresses or CIDR networks that remote image fetches may reach
+ *                           although they are loopback, private or link-local (default none)
  */
 public record ServerConfig(Path model, Path projector, String host, int port, int parallel, int slotContextSize,
                            int queueSize, String apiKey, long maxBodyBytes, int maxImages, long maxImageBytes,
                            Path allowedFileDirectory, Duration fetchTimeout, int threads, int gpuLayers,
-                           String modelName) {
+                           String modelName, boolean allowRemoteImages, List<String> allowedImageHosts) {
 
     public ServerConfig {
         Objects.requireNonNull(model, "model");
@@ -55,6 +59,8 @@ public record ServerConfig(Path model, Path projector, String host, int port, in
         if (modelName == null) {
             modelName = model.getFileName().toString();
         }
+        allowedImageHosts = List.copyOf(allowedImageHosts == null ? List.of() : allowedImageHosts);
+        new AddressPolicy(allowedImageHosts); // IllegalArgumentException on a malformed entry
     }
 
     public static Builder builder(Path model) {
@@ -79,6 +85,8 @@ public record ServerConfig(Path model, Path projector, String host, int port, in
         private int threads;
         private int gpuLayers;
         private String modelName;
+        private boolean allowRemoteImages;
+        private List<String> allowedImageHosts = List.of();
 
         private Builder(Path model) {
             this.model = model;
@@ -99,11 +107,13 @@ public record ServerConfig(Path model, Path projector, String host, int port, in
         public Builder threads(int n) { threads = n; return this; }
         public Builder gpuLayers(int n) { gpuLayers = n; return this; }
         public Builder modelName(String n) { modelName = n; return this; }
+        public Builder allowRemoteImages(boolean b) { allowRemoteImages = b; return this; }
+        public Builder allowedImageHosts(List<String> hosts) { allowedImageHosts = hosts; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(model, projector, host, port, parallel, slotContextSize, queueSize, apiKey,
                     maxBodyBytes, maxImages, maxImageBytes, allowedFileDirectory, fetchTimeout, threads, gpuLayers,
-                    modelName);
+                    modelName, allowRemoteImages, allowedImageHosts);
         }
     }
 }
