@@ -106,8 +106,10 @@ public final class Model extends NativeResource {
         if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
             throw new ModelLoadException("not a readable file: " + path);
         }
-        try (GgufFile ignored = GgufFile.open(path)) {
-            // parsing is the check
+        try (GgufFile gguf = GgufFile.open(path)) {
+            VocabCheck.check(gguf);
+            HparamsCheck.check(gguf);
+            TensorTypeCheck.check(gguf);
         } catch (GgufFormatException e) {
             throw new ModelLoadException("not a valid GGUF file: " + path + ": " + e.getMessage(), e);
         } catch (IOException e) {

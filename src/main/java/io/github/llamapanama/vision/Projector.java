@@ -114,6 +114,7 @@ public final class Projector extends NativeResource {
                             + ": they do not belong together");
                 }
             }
+            ProjectorCheck.check(gguf, model.embeddingSize());
             return (int) gguf.integer("clip.vision.image_size").orElse(0);
         } catch (GgufFormatException e) {
             throw new VisionException("not a valid GGUF file: " + mmproj + ": " + e.getMessage(), e);
