@@ -26,7 +26,8 @@ final class HparamsCheck {
             return;
         }
         String a = arch.get();
-        long layers = scalar(gguf, a + ".block_count", 0, MAX_LAYERS);
+        // llama_hparams::n_head(il) aborts for il >= n_layer, and every model reads layer 0
+        long layers = scalar(gguf, a + ".block_count", gguf.value(a + ".block_count").isPresent() ? 1 : 0, MAX_LAYERS);
         long experts = scalar(gguf, a + ".expert_count", 0, MAX_EXPERTS);
         long used = scalar(gguf, a + ".expert_used_count", 0, MAX_EXPERTS);
         if (used > experts) {

@@ -3,6 +3,7 @@ package io.github.llamapanama.model;
 import io.github.llamapanama.gguf.GgufFile;
 import io.github.llamapanama.gguf.GgufFormatException;
 import io.github.llamapanama.internal.LogBridge;
+import io.github.llamapanama.internal.NativeMemory;
 import io.github.llamapanama.internal.NativeResource;
 import io.github.llamapanama.internal.NativeRuntime;
 import io.github.llamapanama.internal.ffm.LlamaNative;
@@ -246,6 +247,12 @@ public final class Model extends NativeResource {
             throw new IllegalStateException("model " + path.getFileName() + " still has " + open
                     + " open context(s): close them before the model");
         }
+    }
+
+    /** The allocator keeps a freed model's (projector's) heap: hand it back (see NativeMemory). */
+    @Override
+    protected void afterFree() {
+        NativeMemory.trim();
     }
 
     /** Calls a llama.cpp "write into buf, return the full length" function, growing buf if needed. */

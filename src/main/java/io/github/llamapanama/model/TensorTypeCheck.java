@@ -15,8 +15,12 @@ import java.util.Set;
  * llama-quantize keep every one-dimensional tensor at F32, so real files pass.
  */
 final class TensorTypeCheck {
-    /** Types no weight may have: ggml_mul_mat, ggml_get_rows and the binary ops take none of them. */
-    static final Set<GgufType> NEVER = EnumSet.of(GgufType.I8, GgufType.I16, GgufType.I32, GgufType.I64, GgufType.F64);
+    /**
+     * Types no weight may have: ggml_mul_mat, ggml_get_rows and the binary ops take none of them
+     * (Q8_1 and Q8_K exist only as the activations' side of a quantized dot product).
+     */
+    static final Set<GgufType> NEVER = EnumSet.of(GgufType.I8, GgufType.I16, GgufType.I32, GgufType.I64, GgufType.F64,
+            GgufType.Q8_1, GgufType.Q8_K);
 
     private TensorTypeCheck() {}
 

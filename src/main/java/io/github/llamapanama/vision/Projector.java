@@ -4,6 +4,7 @@ import io.github.llamapanama.LlamaException;
 import io.github.llamapanama.gguf.GgufFile;
 import io.github.llamapanama.gguf.GgufFormatException;
 import io.github.llamapanama.gguf.GgufTensorInfo;
+import io.github.llamapanama.internal.NativeMemory;
 import io.github.llamapanama.internal.NativeResource;
 import io.github.llamapanama.internal.ffm.LlamaNative;
 import io.github.llamapanama.internal.ffm.mtmd_input_text;
@@ -395,5 +396,11 @@ public final class Projector extends NativeResource {
             n++;
         }
         return n;
+    }
+
+    /** The allocator keeps a freed model's (projector's) heap: hand it back (see NativeMemory). */
+    @Override
+    protected void afterFree() {
+        NativeMemory.trim();
     }
 }

@@ -33,8 +33,9 @@ final class ProjectorCheck {
 
     static {
         for (GgufType t : GgufType.values()) {
-            if (t.name().startsWith("I") && !t.name().startsWith("IQ") || t == GgufType.F64) {
-                NOT_MATRIX.add(t); // I8, I16, I32, I64, F64
+            if (t.name().startsWith("I") && !t.name().startsWith("IQ") || t == GgufType.F64 || t == GgufType.Q8_1
+                    || t == GgufType.Q8_K) {
+                NOT_MATRIX.add(t); // I8, I16, I32, I64, F64, and the dot products' activation types
             }
         }
     }
