@@ -61,6 +61,13 @@ public final class LeakProbe {
         long otherBefore = nmtOther();
         enable.invokeExact(1);
         Map<String, long[]> before = snapshot();
+        try (Model open = Model.load(modelFile)) { // the counter sees what a loaded model holds
+            Map<String, long[]> loaded = snapshot();
+            for (Map.Entry<String, long[]> e : loaded.entrySet()) {
+                long[] b = before.getOrDefault(e.getKey(), new long[2]);
+                System.out.printf("@@OPEN %s %d %d%n", e.getKey(), e.getValue()[0] - b[0], e.getValue()[1] - b[1]);
+            }
+        }
         for (int i = 0; i < cycles; i++) {
             cycle(kind, modelFile, mmproj, rgb);
         }
