@@ -228,7 +228,7 @@ public final class Fuzzer {
     }
 
     /** The test classpath, also under exec:java, where java.class.path is Maven's own. */
-    static String classPath() {
+    public static String classPath() {
         List<String> entries = new ArrayList<>();
         for (ClassLoader l = Fuzzer.class.getClassLoader(); l != null; l = l.getParent()) {
             if (l instanceof java.net.URLClassLoader u) {
