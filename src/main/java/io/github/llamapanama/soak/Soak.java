@@ -73,6 +73,7 @@ public final class Soak {
     }
 
     public Result run() throws InterruptedException {
+        warmUp();
         ProcessStats before = stats();
         log.accept(String.format("start: RSS %.1f MiB, %d fds, %d threads", before.rssMiB(), before.openFds(), before.threads()));
         ProcessStats[] server = serve();
@@ -85,6 +86,17 @@ public final class Soak {
         return new Result(counts, failedValid.get(), List.copyOf(failures.subList(0, Math.min(20, failures.size()))),
                 percentile(sorted, 0.50), percentile(sorted, 0.99), before, server[0], server[1], cycles[0], cycles[1],
                 cycles[2], after);
+    }
+
+    /**
+     * One request through a server that is then closed, so that what the JVM starts once and
+     * keeps (virtual-thread carriers and pollers, their epoll descriptors, JIT threads) is
+     * already there when the "before" figures are taken.
+     */
+    private void warmUp() throws InterruptedException {
+        Soak once = new Soak(new Settings(s.model(), s.projector(), 2, Duration.ofMillis(1), 0, 1, s.slotContext(),
+                s.threads()), line -> { });
+        once.serve();
     }
 
     private static ProcessStats stats() {
@@ -122,7 +134,7 @@ public final class Soak {
                 int port = server.port();
                 Thread.ofVirtual().name("soak-client-" + c).start(() -> {
                     try {
-                        while (System.nanoTime() < end) {
+                        for (boolean first = true; first || System.nanoTime() < end; first = false) {
                             String scenario = SCENARIOS[r.nextInt(s.projector() == null ? 2 : SCENARIOS.length)];
                             if (scenario.equals("image") && s.projector() == null) {
                                 scenario = "chat";
