@@ -15,7 +15,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FuzzIT {
     @Test
     void noMutationCrashesOrHangs() throws Exception {
-        Fuzzer.Report r = Fuzzer.run(Fuzzer.Options.ci(Path.of("target", "fuzz")));
+        Fuzzer.Options ci = Fuzzer.Options.ci(Path.of("target", "fuzz"));
+        double scale = Double.parseDouble(System.getProperty("fuzz.scale", "1")); // to try the harness quickly
+        Fuzzer.Options o = new Fuzzer.Options((int) (ci.models() * scale), (int) (ci.projectors() * scale),
+                (int) (ci.images() * scale), (int) (ci.serverImages() * scale), ci.seed(), ci.jobs(), ci.batch(),
+                ci.caseTimeoutSeconds(), ci.out());
+        Fuzzer.Report r = Fuzzer.run(o);
         System.out.print(r.summary());
         assertEquals(0, r.total("crash"), r.summary());
         assertEquals(0, r.total("hang"), r.summary());

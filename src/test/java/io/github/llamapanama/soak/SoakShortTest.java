@@ -10,12 +10,12 @@ import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The CI-sized soak: 64 clients for 20 s against the tiny fixtures, then 40 load/close cycles. */
+/** The CI-sized soak: 64 clients for 10 s against the tiny fixtures, then 20 load/close cycles. */
 class SoakShortTest {
     @Test
     void shortSoakFailsNoValidRequestAndGivesBackFdsAndThreads() throws Exception {
         Soak.Settings s = new Soak.Settings(Fixtures.tinyQwen2(), Fixtures.tinyInternVlMmproj(), 64,
-                Duration.ofSeconds(20), 40, 4, 512, 2);
+                Duration.ofSeconds(10), 20, 4, 512, 2);
         Soak.Result r = new Soak(s, System.err::println).run();
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         Soak.print(s, r, new PrintStream(text, true));
