@@ -7,6 +7,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "serve", description = "Serve the model over an OpenAI-compatible HTTP API "
@@ -38,6 +40,14 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--allow-files", paramLabel = "DIR", description = "directory that file: image URLs may read from")
     Path allowFiles;
+
+    @Option(names = "--allow-remote-images", description = "fetch http(s) image URLs (public addresses only)")
+    boolean allowRemoteImages;
+
+    @Option(names = "--allow-image-host", paramLabel = "HOST|CIDR", split = ",",
+            description = "a host name, address or network that remote image fetches may reach although it is "
+                    + "loopback/private/link-local (repeatable)")
+    List<String> allowImageHosts = new ArrayList<>();
 
     @Option(names = "--max-body", defaultValue = "33554432", description = "largest request body in bytes")
     long maxBody;
@@ -82,7 +92,7 @@ final class ServeCommand implements Callable<Integer> {
                 .slotContextSize(ctx).queueSize(queue).apiKey(key == null || key.isBlank() ? null : key)
                 .allowedFileDirectory(allowFiles).maxBodyBytes(maxBody).maxImages(maxImages).threads(threads)
                 .gpuLayers(gpuLayers).promptCache(!noCachePrompt).imageCacheMb(imageCacheMb).prefillChunk(prefillChunk)
-                .maxTiles(maxTiles).build();
+                .maxTiles(maxTiles).allowRemoteImages(allowRemoteImages).allowedImageHosts(allowImageHosts).build();
         LlamaServer server = new LlamaServer(config).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "llama-server-shutdown"));
         System.err.printf("serving %s on http://%s:%d/v1 (%d slots x %d tokens)%n", config.modelName(), host,

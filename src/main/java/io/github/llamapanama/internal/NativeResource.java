@@ -73,6 +73,9 @@ public abstract class NativeResource implements AutoCloseable {
     /** Runs before the arena closes, while the native object is still valid. */
     protected void beforeFree() {}
 
+    /** Runs once after the native object was freed by {@link #close()}. */
+    protected void afterFree() {}
+
     @Override
     public void close() {
         if (closed) {
@@ -89,5 +92,6 @@ public abstract class NativeResource implements AutoCloseable {
         } finally {
             exit();
         }
+        afterFree();
     }
 }

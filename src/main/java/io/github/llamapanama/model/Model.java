@@ -4,6 +4,7 @@ import io.github.llamapanama.gguf.GgufFile;
 import io.github.llamapanama.gguf.GgufFormatException;
 import io.github.llamapanama.internal.LlamaPanamaNative;
 import io.github.llamapanama.internal.LogBridge;
+import io.github.llamapanama.internal.NativeMemory;
 import io.github.llamapanama.internal.NativeResource;
 import io.github.llamapanama.internal.NativeRuntime;
 import io.github.llamapanama.internal.ffm.LlamaNative;
@@ -110,8 +111,10 @@ public final class Model extends NativeResource {
         if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
             throw new ModelLoadException("not a readable file: " + path);
         }
-        try (GgufFile ignored = GgufFile.open(path)) {
-            // parsing is the check
+        try (GgufFile gguf = GgufFile.open(path)) {
+            VocabCheck.check(gguf);
+            HparamsCheck.check(gguf);
+            TensorTypeCheck.check(gguf);
         } catch (GgufFormatException e) {
             throw new ModelLoadException("not a valid GGUF file: " + path + ": " + e.getMessage(), e);
         } catch (IOException e) {
@@ -248,6 +251,12 @@ public final class Model extends NativeResource {
             throw new IllegalStateException("model " + path.getFileName() + " still has " + open
                     + " open context(s): close them before the model");
         }
+    }
+
+    /** The allocator keeps a freed model's (projector's) heap: hand it back (see NativeMemory). */
+    @Override
+    protected void afterFree() {
+        NativeMemory.trim();
     }
 
     /** Calls a llama.cpp "write into buf, return the full length" function, growing buf if needed. */

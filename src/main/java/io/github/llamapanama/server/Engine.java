@@ -29,7 +29,8 @@ final class Engine implements AutoCloseable {
         this.template = ChatTemplate.of(model, "chatml");
         this.scheduler = scheduler;
         this.metrics = scheduler.metrics();
-        this.images = new ImageSource(config.maxImageBytes(), config.allowedFileDirectory(), config.fetchTimeout());
+        this.images = new ImageSource(config.maxImageBytes(), config.allowedFileDirectory(), config.fetchTimeout(),
+                config.allowRemoteImages() ? config.allowedImageHosts() : null);
         this.mediaLimits = new MediaLimits(config.maxImageBytes(), 16384, 64L << 20);
     }
 

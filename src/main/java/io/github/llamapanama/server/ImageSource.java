@@ -1,29 +1,37 @@
 package io.github.llamapanama.server;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * Turns an {@code image_url} into bytes, within limits: base64 data URIs; http(s) downloads
- * bounded in size and time; {@code file:} URLs only inside the operator's allowed directory.
+ * bounded in size and time, off unless the operator turns them on, and then only from public
+ * addresses ({@link RemoteFetch}); {@code file:} URLs only inside the operator's allowed directory.
  */
 final class ImageSource {
     private final long maxBytes;
     private final Path allowedDirectory; // real path, or null
-    private final Duration timeout;
-    private volatile HttpClient client;
+    private final RemoteFetch remote; // null: remote URLs refused
 
-    ImageSource(long maxBytes, Path allowedDirectory, Duration timeout) {
+    /**
+     * @param remoteAllowed null to refuse http(s) URLs; else the hosts and networks fetched even
+     *                      though they are not public (see {@link AddressPolicy})
+     */
+    ImageSource(long maxBytes, Path allowedDirectory, Duration timeout, List<String> remoteAllowed) {
+        this(maxBytes, allowedDirectory, timeout, remoteAllowed, InetAddress::getAllByName);
+    }
+
+    ImageSource(long maxBytes, Path allowedDirectory, Duration timeout, List<String> remoteAllowed,
+                RemoteFetch.Resolver resolver) {
         this.maxBytes = maxBytes;
-        this.timeout = timeout;
+        this.remote = remoteAllowed == null ? null
+                : new RemoteFetch(new AddressPolicy(remoteAllowed), timeout, maxBytes, resolver);
         try {
             this.allowedDirectory = allowedDirectory == null ? null : allowedDirectory.toRealPath();
         } catch (IOException e) {
@@ -62,45 +70,16 @@ final class ImageSource {
     }
 
     private byte[] download(String url, String param) {
-        HttpRequest request;
-        try {
-            request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build();
-        } catch (IllegalArgumentException e) {
-            throw ApiException.invalid("bad image URL: " + e.getMessage(), param, "invalid_image_url");
+        if (remote == null) {
+            throw new ApiException(403, "invalid_request_error", "http(s) image URLs are disabled on this server "
+                    + "(the operator enables them with --allow-remote-images); send the image as a data: URI",
+                    param, "remote_images_disabled");
         }
         try {
-            HttpResponse<InputStream> r = client().send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = r.body()) {
-                if (r.statusCode() / 100 != 2) {
-                    throw ApiException.invalid("fetching the image gave HTTP " + r.statusCode(), param, "image_fetch_failed");
-                }
-                byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-                if (bytes.length > maxBytes) {
-                    throw ApiException.invalid("the image is larger than the limit of " + maxBytes + " bytes", param,
-                            "image_too_large");
-                }
-                return bytes;
-            }
-        } catch (IOException e) {
-            throw ApiException.invalid("could not fetch the image: " + e, param, "image_fetch_failed");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiException.invalid("interrupted while fetching the image", param, "image_fetch_failed");
+            return remote.get(url);
+        } catch (RemoteFetch.Refused e) {
+            throw ApiException.invalid(e.getMessage(), param, "image_fetch_failed");
         }
-    }
-
-    private HttpClient client() {
-        HttpClient c = client;
-        if (c == null) {
-            synchronized (this) {
-                if (client == null) {
-                    client = HttpClient.newBuilder().connectTimeout(timeout)
-                            .followRedirects(HttpClient.Redirect.NORMAL).build();
-                }
-                c = client;
-            }
-        }
-        return c;
     }
 
     private byte[] file(String url, String param) {

@@ -2,6 +2,7 @@ package io.github.llamapanama.server;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -33,12 +34,15 @@ import java.util.Objects;
  * @param maxTiles           cut each image into up to this many 448x448 tiles plus a thumbnail,
  *                           as InternVL's dynamic preprocessing does (default 1: one tile, as
  *                           llama.cpp); the image cache keeps each tile
+ * @param allowRemoteImages  fetch http(s) image URLs (default false: only data: and allowed file: URLs)
+ * @param allowedImageHosts  host names, addresses or CIDR networks that remote image fetches may reach
+ *                           although they are loopback, private or link-local (default none)
  */
 public record ServerConfig(Path model, Path projector, String host, int port, int parallel, int slotContextSize,
                            int queueSize, String apiKey, long maxBodyBytes, int maxImages, long maxImageBytes,
                            Path allowedFileDirectory, Duration fetchTimeout, int threads, int gpuLayers,
                            String modelName, boolean promptCache, long imageCacheMb, int prefillChunk,
-                           int maxTiles) {
+                           int maxTiles, boolean allowRemoteImages, List<String> allowedImageHosts) {
 
     public ServerConfig {
         Objects.requireNonNull(model, "model");
@@ -74,6 +78,8 @@ public record ServerConfig(Path model, Path projector, String host, int port, in
         if (modelName == null) {
             modelName = model.getFileName().toString();
         }
+        allowedImageHosts = List.copyOf(allowedImageHosts == null ? List.of() : allowedImageHosts);
+        new AddressPolicy(allowedImageHosts); // IllegalArgumentException on a malformed entry
     }
 
     public static Builder builder(Path model) {
@@ -102,6 +108,8 @@ public record ServerConfig(Path model, Path projector, String host, int port, in
         private long imageCacheMb = 128;
         private int prefillChunk = 128;
         private int maxTiles = 1;
+        private boolean allowRemoteImages;
+        private List<String> allowedImageHosts = List.of();
 
         private Builder(Path model) {
             this.model = model;
@@ -126,11 +134,14 @@ public record ServerConfig(Path model, Path projector, String host, int port, in
         public Builder imageCacheMb(long mb) { imageCacheMb = mb; return this; }
         public Builder prefillChunk(int tokens) { prefillChunk = tokens; return this; }
         public Builder maxTiles(int n) { maxTiles = n; return this; }
+        public Builder allowRemoteImages(boolean b) { allowRemoteImages = b; return this; }
+        public Builder allowedImageHosts(List<String> hosts) { allowedImageHosts = hosts; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(model, projector, host, port, parallel, slotContextSize, queueSize, apiKey,
                     maxBodyBytes, maxImages, maxImageBytes, allowedFileDirectory, fetchTimeout, threads, gpuLayers,
-                    modelName, promptCache, imageCacheMb, prefillChunk, maxTiles);
+                    modelName, promptCache, imageCacheMb, prefillChunk, maxTiles,
+                    allowRemoteImages, allowedImageHosts);
         }
     }
 }

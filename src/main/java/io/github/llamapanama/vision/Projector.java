@@ -5,6 +5,7 @@ import io.github.llamapanama.gguf.GgufFile;
 import io.github.llamapanama.gguf.GgufFormatException;
 import io.github.llamapanama.gguf.GgufTensorInfo;
 import io.github.llamapanama.internal.LlamaPanamaNative;
+import io.github.llamapanama.internal.NativeMemory;
 import io.github.llamapanama.internal.NativeResource;
 import io.github.llamapanama.internal.ffm.LlamaNative;
 import io.github.llamapanama.internal.ffm.mtmd_input_text;
@@ -116,6 +117,7 @@ public final class Projector extends NativeResource {
                             + ": they do not belong together");
                 }
             }
+            ProjectorCheck.check(gguf, model.embeddingSize());
             return (int) gguf.integer("clip.vision.image_size").orElse(0);
         } catch (GgufFormatException e) {
             throw new VisionException("not a valid GGUF file: " + mmproj + ": " + e.getMessage(), e);
@@ -486,5 +488,11 @@ public final class Projector extends NativeResource {
             n++;
         }
         return n;
+    }
+
+    /** The allocator keeps a freed model's (projector's) heap: hand it back (see NativeMemory). */
+    @Override
+    protected void afterFree() {
+        NativeMemory.trim();
     }
 }

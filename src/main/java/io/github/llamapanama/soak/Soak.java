@@ -1,0 +1,323 @@
+package io.github.llamapanama.soak;
+
+import io.github.llamapanama.model.Context;
+import io.github.llamapanama.model.ContextParams;
+import io.github.llamapanama.model.Model;
+import io.github.llamapanama.server.LlamaServer;
+import io.github.llamapanama.server.ServerConfig;
+import io.github.llamapanama.vision.Projector;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A soak test: many concurrent clients against a real in-process server for a while, mixing
+ * valid requests (streaming and not, with images) with abusive ones (cancelled streams,
+ * disconnects without reading, malformed bodies, oversized images); then a run of
+ * model + projector + context load/close cycles. Reports what a long-running service needs to
+ * know: failed valid requests, latency, and whether memory, file descriptors and threads come
+ * back to where they were.
+ */
+public final class Soak {
+    /** What to run. */
+    public record Settings(Path model, Path projector, int clients, Duration duration, int cycles, int parallel,
+                           int slotContext, int threads) {}
+
+    /** What came out. */
+    public record Result(Map<String, Long> sent, long failedValid, List<String> failures, double p50Millis,
+                         double p99Millis, ProcessStats before, ProcessStats serverMiddle, ProcessStats serverEnd,
+                         ProcessStats cyclesStart, ProcessStats cyclesMiddle, ProcessStats cyclesEnd, ProcessStats after) {
+        public long requests() {
+            return sent.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    private static final String[] SCENARIOS = {"chat", "stream", "image", "cancel-stream", "disconnect", "malformed",
+            "oversized-image"};
+
+    private final Settings s;
+    private final Consumer<String> log;
+    private final Map<String, AtomicLong> sent = new ConcurrentHashMap<>();
+    private final AtomicLong failedValid = new AtomicLong();
+    private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
+    private final List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+
+    public Soak(Settings settings, Consumer<String> log) {
+        this.s = settings;
+        this.log = log;
+    }
+
+    public Result run() throws InterruptedException {
+        warmUp();
+        ProcessStats before = stats();
+        log.accept(String.format("start: RSS %.1f MiB, %d fds, %d threads", before.rssMiB(), before.openFds(), before.threads()));
+        ProcessStats[] server = serve();
+        ProcessStats[] cycles = cycles();
+        ProcessStats after = stats();
+        List<Long> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        sent.forEach((k, v) -> counts.put(k, v.get()));
+        return new Result(counts, failedValid.get(), List.copyOf(failures.subList(0, Math.min(20, failures.size()))),
+                percentile(sorted, 0.50), percentile(sorted, 0.99), before, server[0], server[1], cycles[0], cycles[1],
+                cycles[2], after);
+    }
+
+    /**
+     * One request through a server that is then closed, so that what the JVM starts once and
+     * keeps (virtual-thread carriers and pollers, their epoll descriptors, JIT threads) is
+     * already there when the "before" figures are taken.
+     */
+    private void warmUp() throws InterruptedException {
+        Soak once = new Soak(new Settings(s.model(), s.projector(), 2, Duration.ofMillis(1), 0, 1, s.slotContext(),
+                s.threads()), line -> { });
+        once.serve();
+    }
+
+    private static ProcessStats stats() {
+        System.gc();
+        return ProcessStats.now();
+    }
+
+    private static double percentile(List<Long> sorted, double p) {
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        return sorted.get((int) Math.min(sorted.size() - 1, Math.floor(p * sorted.size()))) / 1e6;
+    }
+
+    // --- the server phase ----------------------------------------------------------------
+
+    private ProcessStats[] serve() throws InterruptedException {
+        ServerConfig.Builder b = ServerConfig.builder(s.model()).port(0).parallel(s.parallel())
+                .slotContextSize(s.slotContext()).queueSize(s.clients() * 2).threads(s.threads())
+                .maxImageBytes(1 << 20);
+        if (s.projector() != null) {
+            b.projector(s.projector());
+        }
+        ProcessStats middle;
+        try (LlamaServer server = new LlamaServer(b.build()).start();
+             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
+            String base = "http://127.0.0.1:" + server.port();
+            String image = dataUri(png(64, 48));
+            String oversized = dataUri(new byte[(1 << 20) + 4096]);
+            long start = System.nanoTime();
+            long end = start + s.duration().toNanos();
+            CountDownLatch done = new CountDownLatch(s.clients());
+            for (int c = 0; c < s.clients(); c++) {
+                Random r = new Random(c);
+                int port = server.port();
+                Thread.ofVirtual().name("soak-client-" + c).start(() -> {
+                    try {
+                        for (boolean first = true; first || System.nanoTime() < end; first = false) {
+                            String scenario = SCENARIOS[r.nextInt(s.projector() == null ? 2 : SCENARIOS.length)];
+                            if (scenario.equals("image") && s.projector() == null) {
+                                scenario = "chat";
+                            }
+                            sent.computeIfAbsent(scenario, k -> new AtomicLong()).incrementAndGet();
+                            try {
+                                one(http, base, port, scenario, image, oversized, r);
+                            } catch (Exception e) {
+                                if (isValid(scenario)) {
+                                    fail(scenario + ": " + e);
+                                }
+                            }
+                        }
+                    } finally {
+                        done.countDown();
+                    }
+                });
+            }
+            Thread.sleep(Math.max(1, s.duration().toMillis() / 2));
+            middle = stats();
+            log.accept(String.format("server middle: RSS %.1f MiB, %d fds, %d threads", middle.rssMiB(), middle.openFds(),
+                    middle.threads()));
+            done.await();
+        }
+        ProcessStats end = stats();
+        log.accept(String.format("server closed: RSS %.1f MiB, %d fds, %d threads", end.rssMiB(), end.openFds(), end.threads()));
+        return new ProcessStats[] {middle, end};
+    }
+
+    private static boolean isValid(String scenario) {
+        return scenario.equals("chat") || scenario.equals("stream") || scenario.equals("image");
+    }
+
+    private void fail(String why) {
+        failedValid.incrementAndGet();
+        failures.add(why);
+    }
+
+    private static String chatBody(boolean stream, String imageUri, int maxTokens) {
+        String content = imageUri == null ? "\"Tell me a story about a lighthouse.\""
+                : "[{\"type\":\"text\",\"text\":\"What is in the image?\"},{\"type\":\"image_url\",\"image_url\":{\"url\":\""
+                + imageUri + "\"}}]";
+        return "{\"max_tokens\":" + maxTokens + ",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":"
+                + content + "}]}";
+    }
+
+    private void one(HttpClient http, String base, int port, String scenario, String image, String oversized, Random r)
+            throws IOException, InterruptedException {
+        URI uri = URI.create(base + "/v1/chat/completions");
+        switch (scenario) {
+            case "chat", "image" -> {
+                long t0 = System.nanoTime();
+                HttpResponse<String> resp = http.send(post(uri, chatBody(false, scenario.equals("image") ? image : null,
+                        4 + r.nextInt(8))), HttpResponse.BodyHandlers.ofString());
+                if (resp.statusCode() != 200 || !resp.body().contains("\"choices\"")) {
+                    fail(scenario + ": HTTP " + resp.statusCode() + " " + abbreviate(resp.body()));
+                } else {
+                    latencies.add(System.nanoTime() - t0);
+                }
+            }
+            case "stream" -> {
+                long t0 = System.nanoTime();
+                HttpResponse<String> resp = http.send(post(uri, chatBody(true, null, 4 + r.nextInt(8))),
+                        HttpResponse.BodyHandlers.ofString());
+                if (resp.statusCode() != 200 || !resp.body().contains("[DONE]")) {
+                    fail("stream: HTTP " + resp.statusCode() + " " + abbreviate(resp.body()));
+                } else {
+                    latencies.add(System.nanoTime() - t0);
+                }
+            }
+            case "cancel-stream" -> {
+                HttpResponse<InputStream> resp = http.send(post(uri, chatBody(true, null, 64)),
+                        HttpResponse.BodyHandlers.ofInputStream());
+                try (InputStream in = resp.body()) {
+                    in.readNBytes(1 + r.nextInt(200)); // a little of the stream, then hang up
+                }
+            }
+            case "disconnect" -> {
+                byte[] body = chatBody(r.nextBoolean(), null, 32).getBytes(StandardCharsets.UTF_8);
+                try (Socket sock = new Socket()) {
+                    sock.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+                    OutputStream out = sock.getOutputStream();
+                    out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(body);
+                    out.flush();
+                } // closed without reading a byte of the answer
+            }
+            case "malformed" -> {
+                String[] bad = {"{\"messages\": [", "[]", "{\"messages\":\"x\"}", "\u0000\u0001", "{\"max_tokens\":-5,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"};
+                HttpResponse<String> resp = http.send(post(uri, bad[r.nextInt(bad.length)]),
+                        HttpResponse.BodyHandlers.ofString());
+                if (resp.statusCode() / 100 != 4) {
+                    fail("malformed body answered HTTP " + resp.statusCode());
+                }
+            }
+            default -> { // oversized image
+                HttpResponse<String> resp = http.send(post(uri, chatBody(false, oversized, 4)),
+                        HttpResponse.BodyHandlers.ofString());
+                if (resp.statusCode() / 100 != 4) {
+                    fail("oversized image answered HTTP " + resp.statusCode());
+                }
+            }
+        }
+    }
+
+    private static HttpRequest post(URI uri, String body) {
+        return HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+
+    static byte[] png(int w, int h) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                img.setRGB(x, y, (x * 4) << 16 | (y * 5) << 8 | ((x + y) * 2 & 0xFF));
+            }
+        }
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(img, "png", out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String dataUri(byte[] bytes) {
+        return "data:image/png;base64," + Base64.getEncoder().encodeToString(bytes);
+    }
+
+    // --- the library phase ---------------------------------------------------------------
+
+    private ProcessStats[] cycles() {
+        ProcessStats start = null;
+        ProcessStats middle = null;
+        int warmup = Math.min(10, s.cycles() / 10);
+        ContextParams ctx = ContextParams.builder().contextSize(256).batchSize(256).threads(Math.max(1, s.threads())).build();
+        for (int i = 0; i < s.cycles(); i++) {
+            if (i == warmup) {
+                start = stats();
+            }
+            if (i == warmup + (s.cycles() - warmup) / 2) {
+                middle = stats();
+            }
+            try (Model model = Model.load(s.model());
+                 Projector projector = s.projector() == null ? null : Projector.load(s.projector(), model);
+                 Context context = model.newContext(ctx)) {
+                context.contextSize();
+            }
+        }
+        ProcessStats end = stats();
+        if (start == null) {
+            start = end;
+        }
+        if (middle == null) {
+            middle = end;
+        }
+        log.accept(String.format("cycles: RSS %.1f -> %.1f -> %.1f MiB", start.rssMiB(), middle.rssMiB(), end.rssMiB()));
+        return new ProcessStats[] {start, middle, end};
+    }
+
+    /** The report, as the soak command prints it. */
+    public static void print(Settings s, Result r, PrintStream out) {
+        out.printf("soak: %d clients for %s, %d load/close cycles (%s%s)%n", s.clients(), s.duration(), s.cycles(),
+                s.model().getFileName(), s.projector() == null ? "" : " + " + s.projector().getFileName());
+        out.printf("requests sent: %d %s%n", r.requests(), r.sent());
+        out.printf("failed valid requests: %d%n", r.failedValid());
+        for (String f : r.failures()) {
+            out.println("  " + f);
+        }
+        out.printf("latency of valid requests: p50 %.0f ms, p99 %.0f ms%n", r.p50Millis(), r.p99Millis());
+        out.printf("RSS server phase: start %.1f MiB, middle %.1f MiB, end (closed) %.1f MiB%n", r.before().rssMiB(),
+                r.serverMiddle().rssMiB(), r.serverEnd().rssMiB());
+        out.printf("RSS load/close cycles: start %.1f MiB, middle %.1f MiB, end %.1f MiB (growth %+.1f MiB)%n",
+                r.cyclesStart().rssMiB(), r.cyclesMiddle().rssMiB(), r.cyclesEnd().rssMiB(),
+                r.cyclesEnd().rssMiB() - r.cyclesStart().rssMiB());
+        out.printf("open fds: before %d, after %d; threads: before %d, after %d%n", r.before().openFds(),
+                r.after().openFds(), r.before().threads(), r.after().threads());
+    }
+}

@@ -1,0 +1,147 @@
+package io.github.llamapanama.fuzz;
+
+import io.github.llamapanama.fixtures.Fixtures;
+import io.github.llamapanama.model.Model;
+import io.github.llamapanama.model.ModelLoadException;
+import io.github.llamapanama.vision.Projector;
+import io.github.llamapanama.vision.VisionException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Files that aborted the JVM inside llama.cpp or clip.cpp (found by hand and by the fuzzer) are
+ * refused in Java with a message that names the key or tensor.
+ */
+class KnownCrashesTest {
+    @TempDir
+    static Path tmp;
+    private static Model model;
+
+    @BeforeAll
+    static void load() {
+        model = Model.load(Fixtures.tinyQwen2());
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    private static Path edited(Path base, String name, Consumer<GgufLayout> edit) throws Exception {
+        GgufLayout l = GgufLayout.parse(Files.readAllBytes(base));
+        edit.accept(l);
+        Path f = tmp.resolve(name + ".gguf");
+        Files.write(f, l.write(GgufMutator.MAX_DATA));
+        return f;
+    }
+
+    private static void setU32(GgufLayout l, String key, long v) {
+        GgufLayout.Kv kv = l.kv(key);
+        ByteBuffer.wrap(kv.raw).order(ByteOrder.LITTLE_ENDIAN).putInt(kv.valueAt, (int) v);
+    }
+
+    private static GgufLayout.Tensor tensor(GgufLayout l, String name) {
+        return l.tensors.stream().filter(t -> t.name.equals(name)).findFirst().orElseThrow();
+    }
+
+    private static void refusedModel(Path f, String... words) {
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> Model.load(f).close());
+        for (String w : words) {
+            assertTrue(e.getMessage().contains(w), e.getMessage());
+        }
+    }
+
+    private static void refusedProjector(Path f, String... words) {
+        VisionException e = assertThrows(VisionException.class, () -> Projector.load(f, model).close());
+        for (String w : words) {
+            assertTrue(e.getMessage().contains(w), e.getMessage());
+        }
+    }
+
+    @Test
+    void vocabularyWithTwoTokensOfTheSameText() throws Exception {
+        // llama-vocab.cpp:1734 GGML_ASSERT(id_to_token.size() == token_to_id.size())
+        refusedModel(edited(Fixtures.tinyQwen2(), "dup-token", l -> {
+            GgufLayout.Kv kv = l.kv("tokenizer.ggml.tokens");
+            List<byte[]> t = new ArrayList<>(GgufLayout.strings(kv));
+            t.set(40, t.get(41));
+            GgufLayout.setStrings(kv, t);
+        }), "tokenizer.ggml.tokens", "40", "41", "same text");
+        // an empty token is renamed [EMPTY_i]: a token that already has that text collides
+        refusedModel(edited(Fixtures.tinyQwen2(), "empty-token", l -> {
+            GgufLayout.Kv kv = l.kv("tokenizer.ggml.tokens");
+            List<byte[]> t = new ArrayList<>(GgufLayout.strings(kv));
+            t.set(40, new byte[0]);
+            t.set(41, "[EMPTY_40]".getBytes(StandardCharsets.UTF_8));
+            GgufLayout.setStrings(kv, t);
+        }), "same text");
+    }
+
+    @Test
+    void vocabularyTypesSpecialIdsAndMerges() throws Exception {
+        refusedModel(edited(Fixtures.tinyQwen2(), "token-type", l -> {
+            GgufLayout.Kv kv = l.kv("tokenizer.ggml.token_type");
+            ByteBuffer.wrap(kv.raw).order(ByteOrder.LITTLE_ENDIAN).putInt(kv.valueAt + 8 + 4 * 5, 100);
+        }), "token_type", "token 5");
+        refusedModel(edited(Fixtures.tinyQwen2(), "eos", l -> setU32(l, "tokenizer.ggml.eos_token_id", 1 << 20)),
+                "tokenizer.ggml.eos_token_id", "outside the vocabulary");
+        refusedModel(edited(Fixtures.tinyQwen2(), "merge", l -> {
+            GgufLayout.Kv kv = l.kv("tokenizer.ggml.merges");
+            List<byte[]> m = new ArrayList<>(GgufLayout.strings(kv));
+            m.set(3, "qqqzz xxyy".getBytes(StandardCharsets.UTF_8));
+            GgufLayout.setStrings(kv, m);
+        }), "tokenizer.ggml.merges", "merge 3", "not a token");
+    }
+
+    @Test
+    void hyperparametersAndTensorTypesTheCpuBackendAbortsOn() throws Exception {
+        // llama-hparams.cpp:26 GGML_ABORT in n_head(il) with no layers
+        refusedModel(edited(Fixtures.tinyQwen2(), "layers", l -> setU32(l, "qwen2.block_count", 0)), "qwen2.block_count");
+        refusedModel(edited(Fixtures.tinyQwen2(), "heads", l -> setU32(l, "qwen2.attention.head_count_kv", 3)),
+                "head_count_kv");
+        // binary-ops.cpp:139 binary_op: unsupported types (a bias that is not F32)
+        refusedModel(edited(Fixtures.tinyQwen2(), "bias-type", l -> tensor(l, "blk.0.attn_k.bias").type = 2),
+                "blk.0.attn_k.bias", "F32");
+        refusedModel(edited(Fixtures.tinyQwen2(), "weight-type", l -> tensor(l, "blk.0.attn_q.weight").type = 9),
+                "blk.0.attn_q.weight", "q8_1");
+    }
+
+    @Test
+    void projectorTensorsTheGraphNeeds() throws Exception {
+        // SIGSEGV in ggml_conv_2d: the patch embedding is optional to the loader, not to the graph
+        refusedProjector(edited(Fixtures.tinyInternVlMmproj(), "no-patch", l -> l.tensors.remove(tensor(l, "v.patch_embd.weight"))),
+                "v.patch_embd.weight", "missing");
+        // ggml.c GGML_ASSERT(ggml_nelements(a) == ne0*ne1*ne2*ne3): a width that does not fit the graph
+        refusedProjector(edited(Fixtures.tinyInternVlMmproj(), "pos-shape", l -> {
+            GgufLayout.Tensor t = tensor(l, "v.position_embd.weight");
+            t.shape = t.shape.clone();
+            t.shape[1] -= 1;
+        }), "v.position_embd.weight", "shape");
+        refusedProjector(edited(Fixtures.tinyInternVlMmproj(), "q-shape", l -> {
+            GgufLayout.Tensor t = tensor(l, "v.blk.1.attn_q.weight");
+            t.shape = new long[] {t.shape[0], t.shape[1] / 2};
+        }), "v.blk.1.attn_q.weight");
+        refusedProjector(edited(Fixtures.tinyInternVlMmproj(), "cls-type", l -> tensor(l, "v.class_embd").type = 1),
+                "v.class_embd", "type");
+        refusedProjector(edited(Fixtures.tinyInternVlMmproj(), "scale", l -> setU32(l, "clip.vision.projector.scale_factor", 0)),
+                "clip.vision.projector.scale_factor");
+        refusedProjector(edited(Fixtures.tinyInternVlMmproj(), "heads", l -> setU32(l, "clip.vision.attention.head_count", 3)),
+                "clip.vision.attention.head_count");
+        refusedProjector(edited(Fixtures.tinyInternVlMmproj(), "mean", l -> l.kvs.remove(l.kv("clip.vision.image_mean"))),
+                "clip.vision.image_mean");
+    }
+}
