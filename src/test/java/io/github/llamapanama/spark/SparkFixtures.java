@@ -62,12 +62,15 @@ final class SparkFixtures {
         return out;
     }
 
-    static SparkSession localSession() {
-        return SparkSession.builder().master("local[2]").appName("llama-panama-test")
+    static SparkSession localSession(Path warehouse) {
+        SparkSession spark = SparkSession.builder().master("local[2]").appName("llama-panama-test")
                 .config("spark.ui.enabled", "false")
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.sql.shuffle.partitions", "2")
+                .config("spark.sql.warehouse.dir", warehouse.toString())
                 .getOrCreate();
+        spark.sparkContext().setLogLevel("WARN");
+        return spark;
     }
 
     /** VisionBatch's greedy answers to {@code question} about each image, by file name. */

@@ -61,7 +61,7 @@ class SparkTransformTest {
     @BeforeAll
     static void start() throws IOException {
         images = SparkFixtures.imageFolder(dir.resolve("images"), true);
-        spark = SparkFixtures.localSession();
+        spark = SparkFixtures.localSession(dir.resolve("warehouse"));
     }
 
     @AfterAll
