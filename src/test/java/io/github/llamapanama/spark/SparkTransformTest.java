@@ -176,11 +176,14 @@ class SparkTransformTest {
         }
     }
 
+    /** The model arrives through SparkContext.addFile, as spark-submit --files ships it. */
     @Test
     void embeddingsEqualTheEmbedders() {
         List<String> texts = new ArrayList<>(List.of("a cat", "a dog on a mat", "", "the fox"));
         StructType schema = new StructType().add("text", DataTypes.StringType);
-        Dataset<Row> out = EmbeddingTransform.builder().model(Fixtures.tinyQwen2().toString(), null).build()
+        spark.sparkContext().addFile(Fixtures.tinyQwen2().toString());
+        Dataset<Row> out = EmbeddingTransform.builder()
+                .sparkFiles(Fixtures.tinyQwen2().getFileName().toString(), null).build()
                 .transform(spark.createDataFrame(texts.stream().map(t -> RowFactory.create(t)).toList(), schema));
         Map<String, Row> rows = new TreeMap<>();
         out.collectAsList().forEach(r -> rows.put(r.getAs("text"), r));
