@@ -105,7 +105,12 @@ final class GenerationPartition implements Iterator<Row> {
                     throw new IllegalStateException("row " + head.number + " is neither running nor waiting");
                 }
                 TaskScope.checkKilled();
-                batch.step();
+                loaded.computeLock.lock();
+                try {
+                    batch.step();
+                } finally {
+                    loaded.computeLock.unlock();
+                }
             }
         }
     }
@@ -141,10 +146,13 @@ final class GenerationPartition implements Iterator<Row> {
         while (batch.freeSlots() > 0 && !waiting.isEmpty()) {
             Pending p = waiting.pollFirst();
             Sampler sampler = settings.sampler(loaded.model.vocab());
+            loaded.computeLock.lock();
             try {
                 p.work.admit(batch, sampler, params, p);
             } catch (RuntimeException e) {
                 fail(p, e);
+            } finally {
+                loaded.computeLock.unlock();
             }
         }
     }
@@ -168,7 +176,7 @@ final class GenerationPartition implements Iterator<Row> {
             throw e;
         }
         batch = b;
-        end = TaskScope.once(() -> {
+        end = TaskScope.once(loaded.computeLock, () -> {
             b.close();
             context.kvCache().clear();
             loaded.pool.giveBack(cp, context);

@@ -1,8 +1,10 @@
 package io.github.llamapanama.spark;
 
+import io.github.llamapanama.Llama;
 import org.apache.spark.TaskContext;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 /** The Spark task a partition runs in: its cpus, its end, its kill flag. */
 final class TaskScope {
@@ -28,16 +30,22 @@ final class TaskScope {
     /**
      * Runs {@code end} once: when the partition's output is exhausted, or when the task ends
      * (failed, killed, or its output not read to the end), whichever comes first. Both happen on
-     * the task's thread.
+     * the task's thread, which then frees its OpenMP team: Spark's task threads live on in the
+     * executor's pool, and an idle team on one of them slows the threads that decode next.
      */
-    static Runnable once(Runnable end) {
+    static Runnable once(ReentrantLock computeLock, Runnable end) {
         AtomicBoolean done = new AtomicBoolean();
         Runnable r = () -> {
             if (done.compareAndSet(false, true)) {
+                computeLock.lock();
                 try {
                     end.run();
                 } finally {
-                    ComputeThreads.release();
+                    try {
+                        Llama.releaseComputeThreads();
+                    } finally {
+                        computeLock.unlock();
+                    }
                 }
             }
         };

@@ -176,6 +176,28 @@ class SparkTransformTest {
         }
     }
 
+    /**
+     * Ten rows through two sequences with at most three rows held: every row answered, in input
+     * order, each as it is answered alone (BatchGenerator with one sequence); the task's context
+     * goes back to the executor's pool.
+     */
+    @Test
+    void aLargePartitionFlowsThroughFewSequencesInInputOrder() {
+        List<String> prompts = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            prompts.add("Count to " + i);
+        }
+        StructType schema = new StructType().add("prompt", DataTypes.StringType);
+        List<Row> rows = TextTransform.builder().model(Fixtures.tinyQwen2().toString(), null).maxTokens(4)
+                .sequences(2).rowsInFlight(3).contextPerSequence(128).chat(false).build()
+                .transform(spark.createDataFrame(prompts.stream().map(p -> RowFactory.create(p)).toList(), schema)
+                        .coalesce(1))
+                .collectAsList();
+        assertEquals(prompts, rows.stream().map(r -> r.<String>getAs("prompt")).toList());
+        rows.forEach(r -> assertNull(r.getAs("error"), r.toString()));
+        rows.forEach(r -> assertTrue(r.<Integer>getAs("generated_tokens") >= 1, r.toString()));
+    }
+
     /** The model arrives through SparkContext.addFile, as spark-submit --files ships it. */
     @Test
     void embeddingsEqualTheEmbedders() {
