@@ -25,7 +25,8 @@ import java.util.Locale;
 /**
  * Images per second through {@link VisionBatch} directly and through {@link VisionTransform} on
  * Spark {@code local[N]}, on the same images, prompt and greedy answers (so the same tokens),
- * with the same cores: the direct run's context gets N threads, each of Spark's N tasks one.
+ * with the same cores: the direct run's context gets N threads, and so does each Spark task
+ * ({@code spark.task.cpus} = N: the tasks of one executor take turns at native calls anyway).
  *
  * <pre>
  * mvn -q test-compile exec:exec@spark-bench [-Dspark.bench.args="--images 32 --max-tokens 32 --cores 2 --sequences 8"]
@@ -83,6 +84,7 @@ public final class SparkThroughput {
         long sparkTokens;
         SparkSession spark = SparkSession.builder().master("local[" + cores + "]").appName("llama-panama-spark-bench")
                 .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                .config("spark.task.cpus", String.valueOf(cores)) // one task at a time, all cores, as the direct run
                 .config("spark.sql.warehouse.dir", dir.resolve("warehouse").toString()).getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
         try {
