@@ -2,8 +2,14 @@
 # Builds llama.cpp at the pinned commit (cmake/llama-cpp-pin.cmake) with mtmd as shared libraries,
 # stages them for the natives jar, and builds llama.cpp's own tools from the same tree and flags.
 #
-#   ./build-native.sh                 CPU build for this machine
-#   ./build-native.sh --cuda          GGML_CUDA=ON, classifier <os>-<arch>-cuda (likewise --vulkan, --metal)
+#   ./build-native.sh                 the shippable CPU build: GGML_BACKEND_DL, and on x86-64 every CPU
+#                                     variant (x64 ... sapphirerapids) as a module ggml picks at run time
+#   ./build-native.sh --native        -march=native, one CPU backend for this machine only (not shippable)
+#   ./build-native.sh --portable      no backend modules and no SIMD beyond the baseline
+#   ./build-native.sh --vulkan        GPU add-on: only libggml-vulkan, classifier <os>-<arch>-vulkan
+#                                     (likewise --cuda); with --native, a full GPU build as before
+#   ./build-native.sh --metal         GGML_METAL=ON (macOS)
+#   ./build-native.sh --no-tools      the natives for the jar only, without llama.cpp's tools
 #   ./build-native.sh -DGGML_AVX512=OFF ...   extra CMake options pass through
 #   ./build-native.sh --bindings      regenerate bindings/ with jextract ($JEXTRACT or --jextract PATH)
 #
@@ -23,6 +29,8 @@ cache=${LLAMA_PANAMA_CACHE:-$HOME/.cache/llama-panama}
 die() { echo "build-native.sh: $*" >&2; exit 1; }
 
 variant=""
+mode=variants
+no_tools=false
 allow_unpinned=OFF
 bindings=false
 jobs=$(nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
@@ -33,14 +41,16 @@ while [ $# -gt 0 ]; do
     --cuda)   variant=cuda;   cmake_args+=(-DGGML_CUDA=ON) ;;
     --vulkan) variant=vulkan; cmake_args+=(-DGGML_VULKAN=ON) ;;
     --metal)  cmake_args+=(-DGGML_METAL=ON -DGGML_METAL_EMBED_LIBRARY=ON) ;;
-    --portable) cmake_args+=(-DGGML_NATIVE=OFF) ;;
+    --native) mode=native ;;
+    --no-tools) no_tools=true ;;
+    --portable) mode=portable ;;
     --variant) variant=$2; shift ;;
     --allow-unpinned) allow_unpinned=ON ;;
     --bindings) bindings=true ;;
     --jextract) jextract=$2; shift ;;
     -j) jobs=$2; shift ;;
     -D*) cmake_args+=("$1") ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
   shift
@@ -115,7 +125,28 @@ fi
 
 command -v cmake >/dev/null || die "cmake is required (3.16 or newer)"
 
-build="$cache/build/${variant:-cpu}"
+# The CPU feature flags of each mode. The default matches llama.cpp's own release binaries.
+case "$mode" in
+  variants)
+    mode_args=(-DGGML_BACKEND_DL=ON -DGGML_NATIVE=OFF)
+    case "$(uname -m)" in
+      x86_64|amd64|AMD64) mode_args+=(-DGGML_CPU_ALL_VARIANTS=ON) ;;
+      *) mode_args+=(-DGGML_CPU_ALL_VARIANTS=OFF) ;;  # not offered for other CPUs at the pinned commit
+    esac ;;
+  native)   mode_args=(-DGGML_BACKEND_DL=OFF -DGGML_CPU_ALL_VARIANTS=OFF -DGGML_NATIVE=ON) ;;
+  portable) mode_args=(-DGGML_BACKEND_DL=OFF -DGGML_CPU_ALL_VARIANTS=OFF -DGGML_NATIVE=OFF) ;;
+esac
+# A GPU backend in the default mode is an add-on: only its module is built and staged.
+target=stage
+if [ -n "$variant" ] && [ "$mode" = variants ]; then
+  target=stage-addon
+fi
+if $no_tools && [ "$target" = stage ]; then
+  target=stage-libs
+fi
+suffix=""
+[ "$mode" = variants ] || suffix="-$mode"
+build="$cache/build/${variant:-cpu}$suffix"
 mkdir -p "$build"
 # CMake ties a build directory to its source directory. Configure from a copy of native/ and
 # cmake/ kept in the cache, so clones in other folders (CI) reuse the same incremental build.
@@ -139,11 +170,11 @@ cmake -S "$native_src/native" -B "$build" -DCMAKE_BUILD_TYPE=Release \
   -DLLAMA_PANAMA_ALLOW_UNPINNED="$allow_unpinned" \
   -DLLAMA_PANAMA_STAGE_ROOT="$cache/natives" \
   -DLLAMA_PANAMA_TOOLS_ROOT="$cache/tools" \
-  ${cmake_args[@]+"${cmake_args[@]}"} > "$build/configure.log" 2>&1 \
+  "${mode_args[@]}" ${cmake_args[@]+"${cmake_args[@]}"} > "$build/configure.log" 2>&1 \
   || { tail -40 "$build/configure.log" >&2; die "CMake configure failed (full log: $build/configure.log)"; }
 classifier=$(cat "$build/classifier.txt")
 
-echo "== building $classifier with $jobs jobs"
-cmake --build "$build" --target stage -j "$jobs"
+echo "== building $classifier ($mode) with $jobs jobs"
+cmake --build "$build" --config Release --target "$target" -j "$jobs"
 echo "== natives: $cache/natives/$classifier"
-echo "== tools:   $cache/tools/$classifier"
+[ "$target" != stage ] || echo "== tools:   $cache/tools/$classifier"

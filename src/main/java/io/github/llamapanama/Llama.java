@@ -7,6 +7,12 @@ import io.github.llamapanama.internal.ffm.LlamaNative;
 import io.github.llamapanama.loader.NativeLibraries;
 
 import java.lang.System.Logger.Level;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -43,6 +49,46 @@ public final class Llama {
             NativeRuntime.ensureInitialized();
             TEXT = LlamaNative.llama_print_system_info().getString(0).strip();
         }
+    }
+
+    /**
+     * The CPU variant ggml runs on: the module of a backend-module build chosen for this CPU
+     * ("haswell", "sapphirerapids", or the one {@code -Dllama.panama.cpu.variant} named); empty
+     * when the CPU backend is built into the libraries (a {@code --native} or {@code --portable} build).
+     */
+    public static Optional<String> cpuVariant() {
+        return initialize().cpuVariant();
+    }
+
+    /** The backend modules registered with ggml at load time, CPU variant first (empty: built in). */
+    public static List<NativeLibraries.Backend> backends() {
+        return initialize().backends();
+    }
+
+    /** Every device of every registered backend, in ggml's order (GPUs first, the CPU last). */
+    public static List<Device> devices() {
+        NativeRuntime.ensureInitialized();
+        List<Device> devices = new ArrayList<>();
+        long n = LlamaNative.ggml_backend_dev_count();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment free = arena.allocate(ValueLayout.JAVA_LONG);
+            MemorySegment total = arena.allocate(ValueLayout.JAVA_LONG);
+            for (long i = 0; i < n; i++) {
+                MemorySegment dev = LlamaNative.ggml_backend_dev_get(i);
+                int t = LlamaNative.ggml_backend_dev_type(dev);
+                Device.Type type = t == LlamaNative.GGML_BACKEND_DEVICE_TYPE_GPU() ? Device.Type.GPU
+                        : t == LlamaNative.GGML_BACKEND_DEVICE_TYPE_ACCEL() ? Device.Type.ACCEL : Device.Type.CPU;
+                LlamaNative.ggml_backend_dev_memory(dev, free, total);
+                devices.add(new Device(string(LlamaNative.ggml_backend_dev_name(dev)),
+                        string(LlamaNative.ggml_backend_dev_description(dev)), type,
+                        free.get(ValueLayout.JAVA_LONG, 0), total.get(ValueLayout.JAVA_LONG, 0)));
+            }
+        }
+        return List.copyOf(devices);
+    }
+
+    private static String string(MemorySegment s) {
+        return s.equals(MemorySegment.NULL) ? "" : s.reinterpret(4096).getString(0);
     }
 
     /** llama_max_devices: how many devices a model can be split over. */

@@ -1,5 +1,6 @@
 package io.github.llamapanama.cli;
 
+import io.github.llamapanama.Device;
 import io.github.llamapanama.Llama;
 import io.github.llamapanama.loader.NativeLibraries;
 import picocli.CommandLine.Command;
@@ -14,6 +15,17 @@ final class SystemInfoCommand implements Callable<Integer> {
         System.out.println("llama-panama  " + Llama.version());
         System.out.println("llama.cpp     " + Llama.llamaCppCommit());
         System.out.println("natives       " + loaded.classifier() + " from " + loaded.source() + " " + loaded.directory());
+        System.out.println("CPU variant   " + loaded.cpuVariant().orElse("built in (no backend modules)"));
+        for (NativeLibraries.Backend b : loaded.backends()) {
+            System.out.println("backend       " + b.name() + "  " + b.file().getFileName() + " (" + b.classifier() + ")");
+        }
+        for (String w : loaded.warnings()) {
+            System.out.println("not loaded    " + w);
+        }
+        for (Device d : Llama.devices()) {
+            System.out.printf("device        %s  %s  %s  %d MiB%n", d.name(), d.type(), d.description(),
+                    d.memoryTotal() >> 20);
+        }
         System.out.println("system        " + Llama.systemInfo());
         System.out.println("max devices   " + Llama.maxDevices());
         System.out.println("mmap / mlock  " + Llama.supportsMmap() + " / " + Llama.supportsMlock());

@@ -24,13 +24,23 @@ public interface DownloadListener {
 
     /**
      * A progress bar on stderr when the process runs in a terminal and {@code
-     * HF_HUB_DISABLE_PROGRESS_BARS} is not set, otherwise {@link #NONE}. The bar shows one
-     * transfer at a time: give concurrent downloads a listener each.
+     * HF_HUB_DISABLE_PROGRESS_BARS} is not set and me.tongfei:progressbar (an optional
+     * dependency) is on the classpath, otherwise {@link #NONE}. The bar shows one transfer at a
+     * time: give concurrent downloads a listener each.
      */
     static DownloadListener console() {
         java.io.Console console = System.console();
         String disabled = System.getenv("HF_HUB_DISABLE_PROGRESS_BARS");
         boolean interactive = console != null && console.isTerminal();
-        return interactive && !HubSettings.isTrue(disabled) ? new ConsoleProgress() : NONE;
+        return interactive && !HubSettings.isTrue(disabled) && progressBarPresent() ? new ConsoleProgress() : NONE;
+    }
+
+    private static boolean progressBarPresent() {
+        try {
+            Class.forName("me.tongfei.progressbar.ProgressBar", false, DownloadListener.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 }

@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -27,6 +28,16 @@ import java.util.stream.Stream;
  * The cache is {@value #CACHE_PROPERTY}, else env {@value #CACHE_ENV}, else ~/.cache/llama-panama.
  * Libraries are loaded with {@link System#load} from this class's loader, which is where the
  * generated bindings look symbols up.
+ *
+ * <p>A {@code GGML_BACKEND_DL} build (build-native.sh's default) keeps its backends in modules
+ * that libggml registers at run time: after libggml is loaded, the CPU variant with the best
+ * {@code ggml_backend_score} for this CPU is registered (or the one {@value CpuVariants#PROPERTY}
+ * / {@code LLAMA_PANAMA_CPU_VARIANT} names), then every other backend module of the directory,
+ * then the backends of GPU add-on jars on the classpath ({@code <os>-<arch>-vulkan},
+ * {@code -cuda}: backend modules only). Add-ons staged by {@code build-native.sh --vulkan} are
+ * used only when {@value #VARIANT_PROPERTY} names them. A build without backend modules (the
+ * {@code --native} and {@code --portable} builds) loads as before: its CPU backend is part of the
+ * load order.
  */
 public final class NativeLibraries {
     public static final String DIR_PROPERTY = "llama.panama.natives";
@@ -34,19 +45,39 @@ public final class NativeLibraries {
     public static final String CACHE_PROPERTY = "llama.panama.cache";
     public static final String CACHE_ENV = "LLAMA_PANAMA_CACHE";
     public static final String VARIANT_PROPERTY = "llama.panama.variant";
+    /** Forces a CPU variant of a backend-module build by name ("x64", "haswell", ...). */
+    public static final String CPU_VARIANT_PROPERTY = CpuVariants.PROPERTY;
+    public static final String CPU_VARIANT_ENV = CpuVariants.ENV;
     static final String RESOURCE_ROOT = "/io/github/llamapanama/natives/";
-    /** Variants tried before the plain CPU build when none is named. */
+    /** GPU variants: full builds tried before the plain CPU build, or add-ons loaded beside it. */
     private static final List<String> KNOWN_VARIANTS = List.of("cuda", "vulkan");
-    /** Load order for a directory without natives.properties; each needs only those before it. */
-    private static final List<String> DEFAULT_ORDER = List.of("ggml-base", "ggml-cpu", "ggml-blas",
-            "ggml-cuda", "ggml-vulkan", "ggml-metal", "ggml-hip", "ggml-sycl", "ggml-opencl",
-            "ggml-rpc", "ggml", "llama", "mtmd", "llama-panama");
-    private static final List<String> REQUIRED = List.of("ggml-base", "ggml", "llama", "mtmd", "llama-panama");
+    private static final System.Logger LOG = System.getLogger(NativeLibraries.class.getName());
 
     public enum Source { EXPLICIT_DIRECTORY, CLASSPATH_JAR, STAGING_DIRECTORY }
 
-    /** Where the libraries came from, and which files were loaded, in order. */
-    public record Loaded(Source source, String classifier, Path directory, List<Path> libraries) {}
+    /**
+     * A ggml backend module registered through {@code ggml_backend_load}.
+     *
+     * @param name       ggml's name for the backend ("CPU", "Vulkan", "CUDA")
+     * @param file       the module that was loaded
+     * @param classifier the natives it came from: the CPU natives, or a GPU add-on
+     */
+    public record Backend(String name, Path file, String classifier) {}
+
+    /**
+     * Where the libraries came from, and which files were loaded, in order.
+     *
+     * @param libraries  every library loaded, in order; backend modules follow libggml
+     * @param cpuVariant the CPU variant module registered ("haswell", "sapphirerapids"), or empty
+     *                   when the CPU backend is built into the libraries (no backend modules)
+     * @param backends   the backend modules registered with ggml, CPU variant first
+     * @param warnings   backends that were present but not registered, with the reason
+     */
+    public record Loaded(Source source, String classifier, Path directory, List<Path> libraries,
+                         Optional<String> cpuVariant, List<Backend> backends, List<String> warnings) {}
+
+    /** GPU backend modules from an add-on jar or staging directory. */
+    private record AddOn(String classifier, Path directory, NativesIndex index) {}
 
     private static volatile Loaded loaded;
 
@@ -77,11 +108,15 @@ public final class NativeLibraries {
         return Path.of(dir);
     }
 
+    private static String namedVariant() {
+        return System.getProperty(VARIANT_PROPERTY, "").trim();
+    }
+
     /** The classifiers this JVM accepts, preferred first. */
     static List<String> classifiers(NativePlatform platform) {
-        String variant = System.getProperty(VARIANT_PROPERTY, "").trim();
+        String variant = namedVariant();
         if (!variant.isEmpty()) {
-            return List.of(platform.classifier() + "-" + variant);
+            return List.of(platform.classifier() + "-" + variant, platform.classifier());
         }
         List<String> all = new ArrayList<>();
         KNOWN_VARIANTS.forEach(v -> all.add(platform.classifier() + "-" + v));
@@ -114,6 +149,10 @@ public final class NativeLibraries {
                 continue;
             }
             try {
+                if (resourceIndex(classifier).isAddOn()) {
+                    tried.add("classpath: " + classifier + " is a GPU add-on (backends only), not a full set");
+                    continue;
+                }
                 Path dir = extract(classifier);
                 return loadDirectory(Source.CLASSPATH_JAR, classifier, dir, platform);
             } catch (RuntimeException | IOException e) {
@@ -127,6 +166,10 @@ public final class NativeLibraries {
                 continue;
             }
             try {
+                if (NativesIndex.read(dir.resolve(NativesIndex.FILE)).isAddOn()) {
+                    tried.add("staging directory: " + dir + " is a GPU add-on (backends only), not a full set");
+                    continue;
+                }
                 return loadDirectory(Source.STAGING_DIRECTORY, classifier, dir, platform);
             } catch (RuntimeException | IOException e) {
                 tried.add("staging directory: " + dir + " failed: " + e.getMessage());
@@ -141,41 +184,129 @@ public final class NativeLibraries {
                 + " libraries, or run ./build-native.sh.");
     }
 
+    private static NativesIndex resourceIndex(String classifier) throws IOException {
+        try (InputStream in = resource(RESOURCE_ROOT + classifier + "/" + NativesIndex.FILE)) {
+            return NativesIndex.read(in);
+        }
+    }
+
+    /**
+     * GPU add-ons to load beside the base natives {@code baseClassifier}: add-on jars on the
+     * classpath, and the staged add-on of a variant named by {@value #VARIANT_PROPERTY}.
+     */
+    private static List<AddOn> addOns(NativePlatform platform, String baseClassifier, List<String> warnings) {
+        List<AddOn> addOns = new ArrayList<>();
+        String named = namedVariant();
+        List<String> variants = named.isEmpty() ? KNOWN_VARIANTS : List.of(named);
+        for (String v : variants) {
+            String classifier = platform.classifier() + "-" + v;
+            if (classifier.equals(baseClassifier)) {
+                continue;
+            }
+            try {
+                if (NativeLibraries.class.getResource(RESOURCE_ROOT + classifier + "/" + NativesIndex.FILE) != null) {
+                    NativesIndex index = resourceIndex(classifier);
+                    if (index.isAddOn()) {
+                        addOns.add(new AddOn(classifier, extract(classifier), index));
+                        continue;
+                    }
+                }
+                Path staged = cacheDirectory().resolve("natives").resolve(classifier);
+                if (!named.isEmpty() && Files.isRegularFile(staged.resolve(NativesIndex.FILE))) {
+                    NativesIndex index = NativesIndex.read(staged.resolve(NativesIndex.FILE));
+                    if (index.isAddOn()) {
+                        addOns.add(new AddOn(classifier, staged, index));
+                    }
+                }
+            } catch (RuntimeException | IOException e) {
+                warnings.add(classifier + " add-on not loaded: " + e.getMessage());
+            }
+        }
+        return addOns;
+    }
+
     private static Loaded loadDirectory(Source source, String classifier, Path dir, NativePlatform platform)
             throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new NativeLoadException("not a directory: " + dir);
         }
-        List<String> files;
+        NativesIndex index = null;
         Path indexFile = dir.resolve(NativesIndex.FILE);
         if (Files.isRegularFile(indexFile)) {
-            NativesIndex index = NativesIndex.read(indexFile);
+            index = NativesIndex.read(indexFile);
             if (!index.classifier().isEmpty() && !index.classifier().equals(classifier)) {
                 throw new NativeLoadException(dir + " holds natives for '" + index.classifier()
                         + "', not '" + classifier + "'");
             }
-            files = index.loadOrder();
-        } else {
-            files = DEFAULT_ORDER.stream().map(platform::libraryFile)
-                    .filter(f -> Files.isRegularFile(dir.resolve(f))).toList();
         }
-        for (String required : REQUIRED) {
-            String f = platform.libraryFile(required);
-            if (!files.contains(f) || !Files.isRegularFile(dir.resolve(f))) {
-                throw new NativeLoadException("missing " + f + " in " + dir);
-            }
+        LoadPlan plan = LoadPlan.of(platform, dir, index, f -> Files.isRegularFile(dir.resolve(f)));
+        if (plan.dllDirectory().isPresent() && !WindowsDllDirectory.add(plan.dllDirectory().get())) {
+            LOG.log(System.Logger.Level.DEBUG, "AddDllDirectory refused " + dir);
         }
         List<Path> libraries = new ArrayList<>();
-        for (String f : files) {
-            Path lib = dir.resolve(f).toAbsolutePath();
+        List<Backend> backends = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        Optional<String> cpuVariant = Optional.empty();
+        for (int i = 0; i < plan.libraries().size(); i++) {
+            Path lib = dir.resolve(plan.libraries().get(i)).toAbsolutePath();
             try {
                 System.load(lib.toString());
             } catch (UnsatisfiedLinkError e) {
                 throw new NativeLoadException("cannot load " + lib + ": " + e.getMessage(), e);
             }
             libraries.add(lib);
+            if (i == plan.backendsAfter()) {
+                cpuVariant = registerBackends(platform, classifier, dir, plan, backends, warnings);
+                backends.forEach(b -> libraries.add(b.file()));
+            }
         }
-        return new Loaded(source, classifier, dir.toAbsolutePath(), List.copyOf(libraries));
+        return new Loaded(source, classifier, dir.toAbsolutePath(), List.copyOf(libraries), cpuVariant,
+                List.copyOf(backends), List.copyOf(warnings));
+    }
+
+    /** Registers the backend modules of the plan and of the GPU add-ons; the chosen CPU variant. */
+    private static Optional<String> registerBackends(NativePlatform platform, String classifier, Path dir,
+                                                     LoadPlan plan, List<Backend> backends, List<String> warnings) {
+        List<AddOn> addOns = addOns(platform, classifier, warnings);
+        if (plan.cpuModules().isEmpty() && plan.otherModules().isEmpty() && addOns.isEmpty()) {
+            return Optional.empty(); // backends built into libggml
+        }
+        GgmlBackendLoader ggml = GgmlBackendLoader.bind();
+        Optional<String> cpuVariant = Optional.empty();
+        if (!plan.cpuModules().isEmpty()) {
+            CpuVariants.Choice choice = CpuVariants.choose(platform, plan.cpuModules(), CpuVariants.forced(),
+                    f -> GgmlBackendLoader.score(dir.resolve(f)));
+            Path file = dir.resolve(choice.file()).toAbsolutePath();
+            String name = ggml.load(file).orElseThrow(() -> new NativeLoadException(
+                    "ggml_backend_load refused the CPU variant " + file));
+            backends.add(new Backend(name, file, classifier));
+            cpuVariant = Optional.of(choice.variant());
+        } else if (CpuVariants.forced().isPresent()) {
+            throw new NativeLoadException(CpuVariants.PROPERTY + "=" + CpuVariants.forced().get()
+                    + " names a CPU variant, but the natives in " + dir + " have no CPU backend modules");
+        }
+        for (String m : plan.otherModules()) {
+            register(ggml, dir.resolve(m).toAbsolutePath(), classifier, backends, warnings);
+        }
+        for (AddOn addOn : addOns) {
+            for (String m : addOn.index().backends()) {
+                register(ggml, addOn.directory().resolve(m).toAbsolutePath(), addOn.classifier(), backends, warnings);
+            }
+        }
+        return cpuVariant;
+    }
+
+    private static void register(GgmlBackendLoader ggml, Path file, String classifier, List<Backend> backends,
+                                 List<String> warnings) {
+        Optional<String> name = ggml.load(file);
+        if (name.isPresent()) {
+            backends.add(new Backend(name.get(), file, classifier));
+        } else {
+            String w = file.getFileName() + " (" + classifier + ") was not registered: ggml_backend_load refused it"
+                    + " (a missing driver or runtime library; ggml's log says which)";
+            warnings.add(w);
+            LOG.log(System.Logger.Level.WARNING, w);
+        }
     }
 
     /**
@@ -205,7 +336,7 @@ public final class NativeLibraries {
             deleteRecursively(target);
             Path tmp = Files.createTempDirectory(target.getParent(), classifier + ".tmp");
             try {
-                for (String f : index.loadOrder()) {
+                for (String f : index.files()) {
                     try (InputStream in = resource(base + f)) {
                         Files.copy(in, tmp.resolve(f));
                     }

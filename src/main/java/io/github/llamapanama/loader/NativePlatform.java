@@ -32,6 +32,28 @@ public record NativePlatform(String os, String arch) {
         return os + "-" + arch;
     }
 
+    /**
+     * The file name of a ggml backend module of a {@code GGML_BACKEND_DL} build, as ggml's own
+     * loader names them: ggml-cpu-haswell.dll on Windows, libggml-cpu-haswell.so elsewhere (CMake
+     * gives MODULE libraries the .so suffix on macOS too).
+     */
+    public String backendModuleFile(String name) {
+        return os.equals("windows") ? name + ".dll" : "lib" + name + ".so";
+    }
+
+    /**
+     * How a library finds the libraries it links to once loaded from an extracted directory:
+     * the RPATH ($ORIGIN, @loader_path) build-native.sh gives every library, or on Windows, which
+     * has neither, the modules already loaded under the same name plus AddDllDirectory.
+     */
+    public String dependencyResolution() {
+        return switch (os) {
+            case "windows" -> "already-loaded module names, AddDllDirectory";
+            case "macos" -> "@loader_path RPATH";
+            default -> "$ORIGIN RPATH";
+        };
+    }
+
     /** The file name of a shared library on this platform: libllama.so, libllama.dylib, llama.dll. */
     public String libraryFile(String name) {
         return switch (os) {

@@ -18,10 +18,12 @@ import java.util.stream.Collectors;
 
 /**
  * natives.properties, written by build-native.sh beside the staged libraries: the library files
- * in load order (each depends only on those before it) and the SHA-256 of each.
+ * in load order (each depends only on those before it), the backend modules of a
+ * {@code GGML_BACKEND_DL} build (CPU variants and GPU backends, loaded through ggml after libggml)
+ * and the SHA-256 of each. A GPU add-on lists backends only.
  */
 record NativesIndex(String classifier, String llamaCppCommit, List<String> loadOrder,
-                    Map<String, String> sha256, String text) {
+                    List<String> backends, Map<String, String> sha256, String text) {
 
     static final String FILE = "natives.properties";
 
@@ -32,15 +34,29 @@ record NativesIndex(String classifier, String llamaCppCommit, List<String> loadO
         } catch (IOException e) {
             throw new NativeLoadException("unreadable " + FILE + ": " + e.getMessage(), e);
         }
-        String order = p.getProperty("load.order", "").trim();
-        if (order.isEmpty()) {
-            throw new NativeLoadException(FILE + " lists no libraries (load.order is empty)");
+        List<String> order = list(p.getProperty("load.order", ""));
+        List<String> backends = list(p.getProperty("backends", ""));
+        if (order.isEmpty() && backends.isEmpty()) {
+            throw new NativeLoadException(FILE + " lists no libraries (load.order and backends are empty)");
         }
-        List<String> files = Arrays.stream(order.split(",")).map(String::trim).toList();
-        Map<String, String> hashes = files.stream().collect(Collectors.toMap(Function.identity(),
-                f -> p.getProperty("sha256." + f, "")));
+        Map<String, String> hashes = java.util.stream.Stream.concat(order.stream(), backends.stream())
+                .distinct().collect(Collectors.toMap(Function.identity(), f -> p.getProperty("sha256." + f, "")));
         return new NativesIndex(p.getProperty("classifier", ""), p.getProperty("llama.cpp.commit", ""),
-                files, hashes, text);
+                order, backends, hashes, text);
+    }
+
+    private static List<String> list(String value) {
+        return Arrays.stream(value.split(",")).map(String::trim).filter(f -> !f.isEmpty()).toList();
+    }
+
+    /** An add-on (a GPU backend jar): backend modules only, loaded beside a full set. */
+    boolean isAddOn() {
+        return loadOrder.isEmpty();
+    }
+
+    /** Every file this index names: the load order, then the backend modules. */
+    List<String> files() {
+        return java.util.stream.Stream.concat(loadOrder.stream(), backends.stream()).distinct().toList();
     }
 
     static NativesIndex read(Path file) throws IOException {
@@ -53,7 +69,7 @@ record NativesIndex(String classifier, String llamaCppCommit, List<String> loadO
 
     /** The first file in {@code dir} whose content does not match its recorded hash, or null. */
     String firstMismatch(Path dir) throws IOException {
-        for (String f : loadOrder) {
+        for (String f : files()) {
             Path p = dir.resolve(f);
             if (!Files.isRegularFile(p) || !sha256.get(f).equalsIgnoreCase(sha256(p))) {
                 return f;

@@ -34,4 +34,26 @@ class NativeLibrariesTest {
         assertTrue(index.sha256().get("libllama.so").equals("11"));
         assertThrows(NativeLoadException.class, () -> NativesIndex.parse("classifier=x\n"));
     }
+
+    @Test
+    void indexOfABackendModuleBuildAndOfAGpuAddOn() {
+        NativesIndex full = NativesIndex.parse("""
+                classifier=linux-x86_64
+                sha256.libggml-base.so=00
+                sha256.libggml-cpu-x64.so=22
+                load.order=libggml-base.so
+                backends=libggml-cpu-x64.so
+                """);
+        assertTrue(full.files().equals(java.util.List.of("libggml-base.so", "libggml-cpu-x64.so")));
+        assertTrue(full.sha256().get("libggml-cpu-x64.so").equals("22"));
+        assertTrue(!full.isAddOn());
+        NativesIndex addOn = NativesIndex.parse("""
+                classifier=linux-x86_64-vulkan
+                sha256.libggml-vulkan.so=33
+                load.order=
+                backends=libggml-vulkan.so
+                """);
+        assertTrue(addOn.isAddOn());
+        assertTrue(addOn.files().equals(java.util.List.of("libggml-vulkan.so")));
+    }
 }

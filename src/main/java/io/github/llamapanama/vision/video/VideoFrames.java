@@ -61,10 +61,23 @@ public final class VideoFrames {
             return GifVideo.open(path, name, limits);
         }
         if (head.length >= 8 && isMp4Box(Arrays.copyOfRange(head, 4, 8))) {
+            if (!jcodecPresent()) {
+                throw new VideoFormatException(name + ": MP4 video needs org.jcodec:jcodec 0.2.5 on the classpath"
+                        + " (an optional dependency of llama-panama: add it to read MP4/MOV)");
+            }
             return Mp4Video.open(path, name, limits);
         }
         throw new VideoFormatException(name + ": unsupported video (" + describe(head, path) + "); supported: "
                 + SUPPORTED);
+    }
+
+    private static boolean jcodecPresent() {
+        try {
+            Class.forName("org.jcodec.api.FrameGrab", false, VideoFrames.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     private static boolean isMp4Box(byte[] type) {
