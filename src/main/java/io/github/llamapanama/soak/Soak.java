@@ -49,7 +49,7 @@ public final class Soak {
                            int slotContext, int threads) {}
 
     /** What came out. */
-    public record Result(Map<String, Long> sent, long failedValid, List<String> failures, double p50Millis,
+    public record Result(Map<String, Long> sent, long failedValid, long timedOut, List<String> failures, double p50Millis,
                          double p99Millis, ProcessStats before, ProcessStats serverMiddle, ProcessStats serverEnd,
                          ProcessStats cyclesStart, ProcessStats cyclesMiddle, ProcessStats cyclesEnd, ProcessStats after) {
         public long requests() {
@@ -64,6 +64,7 @@ public final class Soak {
     private final Consumer<String> log;
     private final Map<String, AtomicLong> sent = new ConcurrentHashMap<>();
     private final AtomicLong failedValid = new AtomicLong();
+    private final AtomicLong timedOut = new AtomicLong();
     private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
     private final List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
 
@@ -83,7 +84,7 @@ public final class Soak {
         Collections.sort(sorted);
         Map<String, Long> counts = new java.util.TreeMap<>();
         sent.forEach((k, v) -> counts.put(k, v.get()));
-        return new Result(counts, failedValid.get(), List.copyOf(failures.subList(0, Math.min(20, failures.size()))),
+        return new Result(counts, failedValid.get(), timedOut.get(), List.copyOf(failures.subList(0, Math.min(20, failures.size()))),
                 percentile(sorted, 0.50), percentile(sorted, 0.99), before, server[0], server[1], cycles[0], cycles[1],
                 cycles[2], after);
     }
@@ -144,6 +145,9 @@ public final class Soak {
                                 one(http, base, port, scenario, image, oversized, r);
                             } catch (Exception e) {
                                 if (isValid(scenario)) {
+                                    if (e instanceof java.net.http.HttpTimeoutException) {
+                                        timedOut.incrementAndGet(); // waited 5 minutes without an answer
+                                    }
                                     fail(scenario + ": " + e);
                                 }
                             }
@@ -307,7 +311,7 @@ public final class Soak {
         out.printf("soak: %d clients for %s, %d load/close cycles (%s%s)%n", s.clients(), s.duration(), s.cycles(),
                 s.model().getFileName(), s.projector() == null ? "" : " + " + s.projector().getFileName());
         out.printf("requests sent: %d %s%n", r.requests(), r.sent());
-        out.printf("failed valid requests: %d%n", r.failedValid());
+        out.printf("failed valid requests: %d (%d of them no answer within 5 minutes)%n", r.failedValid(), r.timedOut());
         for (String f : r.failures()) {
             out.println("  " + f);
         }
