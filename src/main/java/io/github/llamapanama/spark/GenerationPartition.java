@@ -150,6 +150,7 @@ final class GenerationPartition implements Iterator<Row> {
             try {
                 p.work.admit(batch, sampler, params, p);
             } catch (RuntimeException e) {
+                sampler.close(); // idempotent: a failed admission has usually closed it already
                 fail(p, e);
             } finally {
                 loaded.computeLock.unlock();
