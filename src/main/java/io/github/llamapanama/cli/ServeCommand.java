@@ -51,6 +51,24 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-ngl", "--gpu-layers"}, defaultValue = "0", description = "layers to offload to the GPU, -1 for all")
     int gpuLayers;
 
+    @Option(names = "--no-cache-prompt", description = "evaluate every prompt whole instead of reusing the longest "
+            + "prefix a slot's KV cache holds")
+    boolean noCachePrompt;
+
+    @Option(names = "--image-cache", defaultValue = "128", paramLabel = "MB",
+            description = "size of the cache of encoded images, shared by all slots; 0 = off (default ${DEFAULT-VALUE})")
+    long imageCacheMb;
+
+    @Option(names = "--prefill-chunk", defaultValue = "128", paramLabel = "TOKENS",
+            description = "most prompt tokens evaluated per step, between the running streams' tokens "
+                    + "(default ${DEFAULT-VALUE})")
+    int prefillChunk;
+
+    @Option(names = "--max-tiles", defaultValue = "1", paramLabel = "N",
+            description = "cut each image into up to N 448x448 tiles plus a thumbnail, as InternVL's dynamic "
+                    + "preprocessing (default ${DEFAULT-VALUE}: one tile, as llama.cpp)")
+    int maxTiles;
+
     @Option(names = {"-v", "--verbose"}, description = "show llama.cpp's and mtmd's log")
     boolean verbose;
 
@@ -63,7 +81,8 @@ final class ServeCommand implements Callable<Integer> {
         ServerConfig config = ServerConfig.builder(model).projector(mmproj).host(host).port(port).parallel(parallel)
                 .slotContextSize(ctx).queueSize(queue).apiKey(key == null || key.isBlank() ? null : key)
                 .allowedFileDirectory(allowFiles).maxBodyBytes(maxBody).maxImages(maxImages).threads(threads)
-                .gpuLayers(gpuLayers).build();
+                .gpuLayers(gpuLayers).promptCache(!noCachePrompt).imageCacheMb(imageCacheMb).prefillChunk(prefillChunk)
+                .maxTiles(maxTiles).build();
         LlamaServer server = new LlamaServer(config).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "llama-server-shutdown"));
         System.err.printf("serving %s on http://%s:%d/v1 (%d slots x %d tokens)%n", config.modelName(), host,

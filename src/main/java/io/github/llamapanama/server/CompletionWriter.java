@@ -59,7 +59,9 @@ final class CompletionWriter {
                     case Job.Piece p -> Exchange.event(out, chunk(id, created, null, p.text(), null).toString());
                     case Job.Done d -> {
                         GenerationResult r = d.result();
-                        Exchange.event(out, chunk(id, created, null, null, finishReason(r.finishReason())).toString());
+                        ObjectNode last = chunk(id, created, null, null, finishReason(r.finishReason()));
+                        last.set("timings", timings(r)); // as llama-server's last chunk
+                        Exchange.event(out, last.toString());
                         if (request.includeUsage()) {
                             ObjectNode u = base(id, created, true);
                             u.putArray("choices");
@@ -136,6 +138,7 @@ final class CompletionWriter {
         choice.putNull("logprobs");
         choice.put("finish_reason", finishReason(r.finishReason()));
         n.set("usage", usage(r));
+        n.set("timings", timings(r));
         return n;
     }
 
@@ -162,8 +165,27 @@ final class CompletionWriter {
         return n;
     }
 
+    /**
+     * llama-server's {@code timings}: prompt_n counts the prompt tokens evaluated for this
+     * request, cache_n those reused from the slot's KV cache (usage counts both).
+     */
+    static ObjectNode timings(GenerationResult r) {
+        var s = r.stats();
+        ObjectNode t = Json.MAPPER.createObjectNode();
+        t.put("cache_n", s.cachedTokens());
+        t.put("prompt_n", s.promptTokens());
+        t.put("prompt_ms", s.promptMillis());
+        t.put("prompt_per_token_ms", s.promptTokens() == 0 ? 0 : s.promptMillis() / s.promptTokens());
+        t.put("prompt_per_second", s.promptTokensPerSecond());
+        t.put("predicted_n", s.generatedTokens());
+        t.put("predicted_ms", s.generationMillis());
+        t.put("predicted_per_token_ms", s.generatedTokens() == 0 ? 0 : s.generationMillis() / s.generatedTokens());
+        t.put("predicted_per_second", s.generationTokensPerSecond());
+        return t;
+    }
+
     private static ObjectNode usage(GenerationResult r) {
-        int prompt = r.stats().promptTokens();
+        int prompt = r.stats().promptTokens() + r.stats().cachedTokens();
         int completion = r.stats().generatedTokens();
         return Json.MAPPER.createObjectNode().put("prompt_tokens", prompt).put("completion_tokens", completion)
                 .put("total_tokens", prompt + completion);

@@ -3,6 +3,8 @@ package io.github.llamapanama.server;
 import io.github.llamapanama.generation.ContinuousBatch;
 import io.github.llamapanama.generation.GenerationParams;
 import io.github.llamapanama.generation.GenerationResult;
+import io.github.llamapanama.generation.GenerationStats;
+import io.github.llamapanama.generation.SlotPrompt;
 import io.github.llamapanama.sampling.Sampler;
 import io.github.llamapanama.vision.Bitmap;
 
@@ -47,6 +49,7 @@ final class Job implements ContinuousBatch.Listener {
     final Prompt prompt;
     final GenerationParams params;
     private Sampler sampler; // owned here until the scheduler hands it to a slot
+    private SlotPrompt slotPrompt; // the prompt as the batch takes it (made on submit); owned likewise
     private final Metrics metrics;
     final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private volatile boolean cancelled;
@@ -65,10 +68,30 @@ final class Job implements ContinuousBatch.Listener {
         return s;
     }
 
-    /** Frees what the job still holds: its images and a sampler no slot took. */
-    void release() {
+    void setSlotPrompt(SlotPrompt p) {
+        slotPrompt = p;
+    }
+
+    /** Hands the prompt over to its slot (which closes it); only once. */
+    SlotPrompt takeSlotPrompt() {
+        SlotPrompt p = slotPrompt;
+        slotPrompt = null;
+        return p;
+    }
+
+    /** Frees the images (once tokenized, or when the job ends). */
+    void releaseImages() {
         for (Bitmap b : prompt.images()) {
             b.close();
+        }
+    }
+
+    /** Frees what the job still holds: its images, and a prompt and sampler no slot took. */
+    void release() {
+        releaseImages();
+        SlotPrompt p = takeSlotPrompt();
+        if (p != null) {
+            p.close();
         }
         Sampler s = takeSampler();
         if (s != null) {
@@ -92,7 +115,10 @@ final class Job implements ContinuousBatch.Listener {
 
     @Override
     public void onFinish(GenerationResult result) {
-        metrics.promptTokens.add(result.stats().promptTokens());
+        GenerationStats stats = result.stats();
+        metrics.promptTokens.add(stats.promptTokens());
+        metrics.promptCachedTokens.add(stats.cachedTokens());
+        (stats.cachedTokens() > 0 ? metrics.promptCacheHits : metrics.promptCacheMisses).increment();
         metrics.completionTokens.add(result.stats().generatedTokens());
         events.add(new Done(result));
     }

@@ -66,7 +66,7 @@ public final class LlamaServer implements AutoCloseable {
                 cp.threads(config.threads());
             }
             context = model.newContext(cp.build());
-            scheduler = new Scheduler(context, projector, config.slotContextSize(), config.queueSize());
+            scheduler = new Scheduler(context, projector, config);
             engine = new Engine(config, model, projector, scheduler);
             InfoEndpoints info = new InfoEndpoints(engine);
             Router router = new Router(Map.of(

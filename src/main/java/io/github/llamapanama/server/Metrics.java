@@ -12,6 +12,13 @@ final class Metrics {
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>(); // "endpoint\0status"
     final LongAdder promptTokens = new LongAdder();
     final LongAdder completionTokens = new LongAdder();
+    final LongAdder promptCachedTokens = new LongAdder();
+    final LongAdder promptCacheHits = new LongAdder();
+    final LongAdder promptCacheMisses = new LongAdder();
+    final LongAdder prefillTokens = new LongAdder();
+    final LongAdder prefillSteps = new LongAdder();
+    volatile ImageEmbeddingCache imageCache; // set by the scheduler
+    volatile MediaEncoder encoder;           // null: text only
     final LongAdder decodeSteps = new LongAdder();
     final AtomicLong decodeNanos = new AtomicLong();
     final AtomicLong maxBatchSequences = new AtomicLong();
@@ -29,8 +36,12 @@ final class Metrics {
         requests.computeIfAbsent(endpoint + '\0' + status, k -> new LongAdder()).increment();
     }
 
-    /** One decode step that held {@code sequences} sequences and took {@code nanos}. */
-    void step(int sequences, long nanos) {
+    /** One step that advanced {@code sequences} slots, read {@code prefill} prompt tokens and took {@code nanos}. */
+    void step(int sequences, long nanos, int prefill) {
+        if (prefill > 0) {
+            prefillTokens.add(prefill);
+            prefillSteps.increment();
+        }
         decodeSteps.increment();
         decodeNanos.addAndGet(nanos);
         maxBatchSequences.accumulateAndGet(sequences, Math::max);
@@ -45,7 +56,31 @@ final class Metrics {
             out.append("llama_requests_total{endpoint=\"").append(escape(k[0])).append("\",status=\"").append(k[1])
                     .append("\"} ").append(e.getValue().sum()).append('\n');
         }
-        counter(out, "llama_prompt_tokens_total", "Prompt tokens evaluated.", promptTokens.sum());
+        counter(out, "llama_prompt_tokens_total", "Prompt tokens evaluated (of finished requests; cached ones not).",
+                promptTokens.sum());
+        counter(out, "llama_prompt_tokens_cached_total", "Prompt tokens reused from a slot's KV cache, not evaluated.",
+                promptCachedTokens.sum());
+        counter(out, "llama_prompt_cache_hits_total", "Requests that reused part of a slot's KV cache.",
+                promptCacheHits.sum());
+        counter(out, "llama_prompt_cache_misses_total", "Requests that evaluated their whole prompt.",
+                promptCacheMisses.sum());
+        counter(out, "llama_prefill_tokens_total", "Prompt tokens and image embeddings evaluated by steps so far.",
+                prefillTokens.sum());
+        counter(out, "llama_prefill_steps_total", "Steps that evaluated part of a prompt.", prefillSteps.sum());
+        ImageEmbeddingCache images = imageCache;
+        if (images != null) {
+            counter(out, "llama_image_cache_hits_total", "Images whose embeddings came from the image cache.",
+                    images.hits());
+            counter(out, "llama_image_cache_misses_total", "Image cache look-ups that found nothing.", images.misses());
+            counter(out, "llama_image_cache_evictions_total", "Images dropped from the image cache for room.",
+                    images.evictions());
+            gauge(out, "llama_image_cache_bytes", "Bytes of embeddings in the image cache.", images.bytes());
+            gauge(out, "llama_image_cache_entries", "Images (tiles) in the image cache.", images.size());
+            gauge(out, "llama_image_cache_capacity_bytes", "Size bound of the image cache.", images.capacityBytes());
+        }
+        MediaEncoder enc = encoder;
+        counter(out, "llama_images_encoded_total", "Images (tiles) run through the vision encoder.",
+                enc == null ? 0 : enc.encoded.sum());
         counter(out, "llama_completion_tokens_total", "Tokens generated.", completionTokens.sum());
         counter(out, "llama_decode_steps_total", "Batched decode steps.", decodeSteps.sum());
         gauge(out, "llama_queue_depth", "Requests waiting for a slot.", queueDepth.getAsInt());

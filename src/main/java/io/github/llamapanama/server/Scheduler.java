@@ -1,37 +1,49 @@
 package io.github.llamapanama.server;
 
 import io.github.llamapanama.generation.ContinuousBatch;
+import io.github.llamapanama.generation.GenerationResult;
+import io.github.llamapanama.generation.SlotPrompt;
 import io.github.llamapanama.internal.LlamaPanamaNative;
 import io.github.llamapanama.model.Context;
-import io.github.llamapanama.vision.InputChunks;
 import io.github.llamapanama.vision.Projector;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * The one thread that owns the context: between decode steps it admits waiting jobs into free
- * slots (evaluating their prompts), then decodes one token for every running slot in a single
- * batch. Requests beyond the slots wait in a bounded queue.
+ * The one thread that owns the context: between steps it admits waiting jobs into free slots
+ * (the slot holding the longest prefix of the prompt, which is then not evaluated again), then
+ * runs one step of the batch: the next token of every running slot, and a bounded chunk of the
+ * prompts being read. Images are encoded on the {@link MediaEncoder}'s thread meanwhile, through
+ * the {@link ImageEmbeddingCache}. Requests beyond the slots wait in a bounded queue.
  */
 final class Scheduler implements AutoCloseable {
-    private final Context context;
     private final Projector projector;
     private final ContinuousBatch batch;
+    private final ImageEmbeddingCache imageCache;
+    private final MediaEncoder encoder; // null: text only
+    private final MediaPrompts mediaPrompts;
     private final BlockingQueue<Job> queue;
     private final Metrics metrics;
     private final Thread thread;
     private volatile boolean running = true;
-    private volatile int active;
+    private final AtomicInteger active = new AtomicInteger(); // admitted, not yet ended: exact before a client hears the end
 
-    Scheduler(Context context, Projector projector, int slotContextSize, int queueSize) {
-        this.context = context;
+    Scheduler(Context context, Projector projector, ServerConfig config) {
         this.projector = projector;
-        this.batch = new ContinuousBatch(context, slotContextSize);
-        this.queue = new ArrayBlockingQueue<>(queueSize);
-        this.metrics = new Metrics(queue::size, () -> active, batch.slotCount());
+        this.batch = new ContinuousBatch(context, config.slotContextSize(), config.prefillChunk(), config.promptCache());
+        this.queue = new ArrayBlockingQueue<>(config.queueSize());
         this.thread = Thread.ofPlatform().name("llama-scheduler").daemon(true).unstarted(this::loop);
+        this.imageCache = new ImageEmbeddingCache(config.imageCacheMb() << 20);
+        this.encoder = projector == null ? null : new MediaEncoder(projector, imageCache, () -> LockSupport.unpark(thread));
+        this.mediaPrompts = projector == null ? null
+                : new MediaPrompts(projector, encoder, config.slotContextSize(), config.maxTiles());
+        this.metrics = new Metrics(queue::size, active::get, batch.slotCount());
+        metrics.imageCache = imageCache;
+        metrics.encoder = encoder;
     }
 
     Metrics metrics() {
@@ -46,9 +58,31 @@ final class Scheduler implements AutoCloseable {
         thread.start();
     }
 
-    /** Queues a job; false when the queue is full (or the server is stopping). */
+    /**
+     * Queues a job; false when the queue is full (or the server is stopping). Runs on the
+     * caller's (HTTP) thread: a prompt with images is tokenized here, each image named by the
+     * hash of its pixels; a failure there reaches the job as an error event.
+     */
     boolean submit(Job job) {
-        return running && queue.offer(job);
+        if (!running) {
+            return false;
+        }
+        try {
+            job.setSlotPrompt(job.prompt.hasMedia() ? mediaPrompt(job) : SlotPrompt.ofTokens(job.prompt.tokens()));
+        } catch (RuntimeException e) {
+            job.release();
+            job.onError(e);
+            return true;
+        }
+        return queue.offer(job);
+    }
+
+    private SlotPrompt mediaPrompt(Job job) {
+        try {
+            return mediaPrompts.build(job.prompt.text(), job.prompt.images());
+        } finally {
+            job.releaseImages(); // the chunks hold what the encoder needs
+        }
     }
 
     private void loop() {
@@ -60,26 +94,25 @@ final class Scheduler implements AutoCloseable {
                         break;
                     }
                     admit(job);
-                    active = batch.activeSlots();
                 }
                 if (batch.activeSlots() > 0) {
                     long t0 = System.nanoTime();
                     int n = batch.step();
                     if (n > 0) {
-                        metrics.step(n, System.nanoTime() - t0);
+                        metrics.step(n, System.nanoTime() - t0, batch.lastPrefillTokens());
+                    } else if (batch.activeSlots() > 0) {
+                        LockSupport.parkNanos(20_000_000); // every prompt waits for its images: the encoder wakes us
                     }
                     if (batch.activeSlots() == 0) {
                         // Idle now: keep no OpenMP team that would slow decoding elsewhere in the JVM.
                         LlamaPanamaNative.releaseComputeThreads();
                     }
                 }
-                active = batch.activeSlots();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             batch.close(); // running slots end as cancelled
-            active = 0;
             for (Job job; (job = queue.poll()) != null; ) {
                 job.release();
                 job.onError(new IllegalStateException("the server is shutting down"));
@@ -92,30 +125,54 @@ final class Scheduler implements AutoCloseable {
             job.release();
             return;
         }
+        active.incrementAndGet();
         try {
-            if (job.prompt.hasMedia()) {
-                batch.admit((ctx, seq) -> evaluateMedia(job, ctx, seq), job.takeSampler(), job.params, job);
-            } else {
-                batch.admit(job.prompt.tokens(), job.takeSampler(), job.params, job);
-            }
+            batch.admit(job.takeSlotPrompt(), job.takeSampler(), job.params, new SlotListener(job));
         } catch (RuntimeException e) {
+            active.decrementAndGet();
             job.onError(e);
         } finally {
-            job.release(); // images are in the KV cache now (or failed)
+            job.release();
         }
     }
 
-    private int evaluateMedia(Job job, Context ctx, int sequence) {
-        try (InputChunks chunks = projector.tokenize(job.prompt.text(), job.prompt.images(), true)) {
-            if (chunks.positionCount() >= batch.slotContextSize()) {
-                throw new io.github.llamapanama.model.ContextFullException("the prompt with its images needs "
-                        + chunks.positionCount() + " positions but a slot holds " + batch.slotContextSize());
-            }
-            return projector.evaluate(ctx, chunks, 0, sequence).position();
+    /** Forwards a slot's events to its job, counting the slot out before the job hears its end. */
+    private final class SlotListener implements ContinuousBatch.Listener {
+        private final Job job;
+
+        SlotListener(Job job) {
+            this.job = job;
+        }
+
+        @Override
+        public void onPiece(String text) {
+            job.onPiece(text);
+        }
+
+        @Override
+        public void onFinish(GenerationResult result) {
+            active.decrementAndGet();
+            job.onFinish(result);
+        }
+
+        @Override
+        public void onError(RuntimeException error) {
+            active.decrementAndGet();
+            job.onError(error);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return job.isCancelled();
+        }
+
+        @Override
+        public void onToken(int token, Context context, int logitsIndex) {
+            job.onToken(token, context, logitsIndex);
         }
     }
 
-    /** Stops the loop; running and waiting jobs end (cancelled or failed). */
+    /** Stops the loop; running and waiting jobs end (cancelled or failed); then the encoder. */
     @Override
     public void close() {
         running = false;
@@ -123,6 +180,9 @@ final class Scheduler implements AutoCloseable {
             thread.join(30_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (encoder != null) {
+            encoder.close();
         }
     }
 }

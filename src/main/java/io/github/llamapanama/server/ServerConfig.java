@@ -24,11 +24,21 @@ import java.util.Objects;
  * @param threads            CPU threads for decoding; 0 = llama.cpp's default
  * @param gpuLayers          layers to offload to a GPU (-1 all)
  * @param modelName          the id {@code /v1/models} reports; null = the model's file name
+ * @param promptCache        keep each slot's prompt and answer in the KV cache and reuse the
+ *                           longest common prefix for the next request (default on)
+ * @param imageCacheMb       size bound of the image embedding cache in MiB, across slots and
+ *                           requests; 0 turns it off (default 128)
+ * @param prefillChunk       most prompt tokens (or image embeddings) evaluated per step, between
+ *                           the decode steps of running streams (default 128)
+ * @param maxTiles           cut each image into up to this many 448x448 tiles plus a thumbnail,
+ *                           as InternVL's dynamic preprocessing does (default 1: one tile, as
+ *                           llama.cpp); the image cache keeps each tile
  */
 public record ServerConfig(Path model, Path projector, String host, int port, int parallel, int slotContextSize,
                            int queueSize, String apiKey, long maxBodyBytes, int maxImages, long maxImageBytes,
                            Path allowedFileDirectory, Duration fetchTimeout, int threads, int gpuLayers,
-                           String modelName) {
+                           String modelName, boolean promptCache, long imageCacheMb, int prefillChunk,
+                           int maxTiles) {
 
     public ServerConfig {
         Objects.requireNonNull(model, "model");
@@ -48,6 +58,15 @@ public record ServerConfig(Path model, Path projector, String host, int port, in
         }
         if (maxBodyBytes < 1 || maxImages < 0 || maxImageBytes < 1 || threads < 0) {
             throw new IllegalArgumentException("limits must be positive");
+        }
+        if (imageCacheMb < 0 || imageCacheMb > (1L << 30)) {
+            throw new IllegalArgumentException("imageCacheMb must be in [0, 2^30], was " + imageCacheMb);
+        }
+        if (maxTiles < 1 || maxTiles > 40) {
+            throw new IllegalArgumentException("maxTiles must be in [1, 40], was " + maxTiles);
+        }
+        if (prefillChunk < 1) {
+            throw new IllegalArgumentException("prefillChunk must be >= 1, was " + prefillChunk);
         }
         if (apiKey != null && apiKey.isBlank()) {
             throw new IllegalArgumentException("apiKey must not be blank (null turns authentication off)");
@@ -79,6 +98,10 @@ public record ServerConfig(Path model, Path projector, String host, int port, in
         private int threads;
         private int gpuLayers;
         private String modelName;
+        private boolean promptCache = true;
+        private long imageCacheMb = 128;
+        private int prefillChunk = 128;
+        private int maxTiles = 1;
 
         private Builder(Path model) {
             this.model = model;
@@ -99,11 +122,15 @@ public record ServerConfig(Path model, Path projector, String host, int port, in
         public Builder threads(int n) { threads = n; return this; }
         public Builder gpuLayers(int n) { gpuLayers = n; return this; }
         public Builder modelName(String n) { modelName = n; return this; }
+        public Builder promptCache(boolean on) { promptCache = on; return this; }
+        public Builder imageCacheMb(long mb) { imageCacheMb = mb; return this; }
+        public Builder prefillChunk(int tokens) { prefillChunk = tokens; return this; }
+        public Builder maxTiles(int n) { maxTiles = n; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(model, projector, host, port, parallel, slotContextSize, queueSize, apiKey,
                     maxBodyBytes, maxImages, maxImageBytes, allowedFileDirectory, fetchTimeout, threads, gpuLayers,
-                    modelName);
+                    modelName, promptCache, imageCacheMb, prefillChunk, maxTiles);
         }
     }
 }

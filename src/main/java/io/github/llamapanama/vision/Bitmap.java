@@ -158,6 +158,32 @@ public final class Bitmap extends NativeResource {
         return image;
     }
 
+    /**
+     * FNV-1a (64-bit) of the bitmap's bytes (RGB pixels or float samples), the hash llama-server
+     * gives each image as its chunk id: equal content, equal hash.
+     */
+    public long contentHash() {
+        ensureOpen();
+        long n = LlamaNative.mtmd_bitmap_get_n_bytes(bitmap);
+        MemorySegment data = LlamaNative.mtmd_bitmap_get_data(bitmap).reinterpret(n);
+        long hash = 0xcbf29ce484222325L;
+        byte[] buf = new byte[(int) Math.min(n, 1 << 16)];
+        for (long at = 0; at < n; at += buf.length) {
+            int len = (int) Math.min(buf.length, n - at);
+            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, at, buf, 0, len);
+            for (int i = 0; i < len; i++) {
+                hash ^= buf[i] & 0xff;
+                hash *= 0x100000001b3L;
+            }
+        }
+        return hash;
+    }
+
+    /** {@link #contentHash()} as llama-server writes it (unsigned decimal), for {@link #setId}. */
+    public String contentId() {
+        return Long.toUnsignedString(contentHash());
+    }
+
     /** An id that mtmd carries into the chunks made from this bitmap (for caching). */
     public void setId(String id) {
         ensureOpen();

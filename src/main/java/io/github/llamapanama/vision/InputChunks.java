@@ -61,6 +61,19 @@ public final class InputChunks extends NativeResource {
         return LlamaNative.mtmd_helper_get_n_pos(chunks);
     }
 
+    /**
+     * A copy of media chunk {@code i} that outlives these chunks (close it when done).
+     *
+     * @throws IllegalArgumentException if chunk {@code i} is text
+     */
+    public MediaChunk mediaChunk(int i) {
+        MemorySegment c = nativeChunk(i);
+        if (LlamaNative.mtmd_input_chunk_get_type(c) == LlamaNative.MTMD_INPUT_CHUNK_TYPE_TEXT()) {
+            throw new IllegalArgumentException("chunk " + i + " is text, not media");
+        }
+        return new MediaChunk(LlamaNative.mtmd_input_chunk_copy(c));
+    }
+
     MemorySegment nativeChunk(int i) {
         int n = size();
         if (i < 0 || i >= n) {

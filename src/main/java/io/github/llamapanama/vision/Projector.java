@@ -360,6 +360,96 @@ public final class Projector extends NativeResource {
         }
     }
 
+    /**
+     * Encodes a media chunk and returns its embeddings ({@code chunk.tokens()} x n_embd floats),
+     * copied out of mtmd's output buffer. The encoder runs on the calling thread with the
+     * projector's own threads, not the text context's, so it may run beside a decode of the
+     * model; encodes of one projector run one at a time.
+     */
+    public float[] encode(MediaChunk chunk) {
+        ensureOpen();
+        synchronized (this) { // one output buffer per mtmd context
+            int rc = LlamaNative.mtmd_encode_chunk(ctx, chunk.handle());
+            if (rc != 0) {
+                throw new VisionException("mtmd could not encode " + chunk + " (" + rc + ")");
+            }
+            long floats = (long) chunk.tokens() * model.embeddingSize();
+            return LlamaNative.mtmd_get_output_embd(ctx).reinterpret(floats * Float.BYTES).toArray(ValueLayout.JAVA_FLOAT);
+        }
+    }
+
+    /**
+     * True when a media chunk's embeddings may be decoded a few at a time ({@link #decode} with
+     * a part): causal attention and plain positions. With M-RoPE or non-causal attention a
+     * chunk must be decoded whole.
+     */
+    public boolean decodesInParts() {
+        return !usesMrope() && !usesNonCausalDecode();
+    }
+
+    /**
+     * Decodes embeddings {@code [from, from + count)} of {@code chunk} (as {@link #encode}
+     * returned them, or from a cache) into sequence {@code seqId}, the first at {@code position},
+     * and returns the position after them. Unless {@link #decodesInParts()}, the part must be
+     * the whole chunk. The logits of the last embedding are kept when {@code logitsLast}.
+     */
+    public int decode(Context context, MediaChunk chunk, float[] embeddings, int from, int count, int position,
+                      int seqId, boolean logitsLast) {
+        int nEmbd = model.embeddingSize();
+        if (embeddings.length != (long) chunk.tokens() * nEmbd) {
+            throw new IllegalArgumentException("embeddings of " + embeddings.length + " floats do not fit "
+                    + chunk.tokens() + " tokens of " + nEmbd);
+        }
+        if (from < 0 || count < 1 || from + count > chunk.tokens()) {
+            throw new IllegalArgumentException("part [" + from + ", " + (from + count) + ") is outside the chunk's "
+                    + chunk.tokens() + " tokens");
+        }
+        boolean whole = from == 0 && count == chunk.tokens();
+        if (!whole && !decodesInParts()) {
+            throw new IllegalArgumentException("this projector's media must be decoded whole");
+        }
+        if (seqId < 0 || seqId >= context.maxSequences()) {
+            throw new IllegalArgumentException("sequence " + seqId + " is outside [0, " + context.maxSequences() + ")");
+        }
+        ensureOpen();
+        if (usesMrope()) {
+            context.acquire();
+            try (Arena call = Arena.ofConfined()) {
+                MemorySegment embd = call.allocateFrom(ValueLayout.JAVA_FLOAT, embeddings);
+                MemorySegment newPos = call.allocate(ValueLayout.JAVA_INT);
+                int rc = LlamaNative.mtmd_helper_decode_image_chunk(ctx, context.handle(), chunk.handle(), embd,
+                        position, seqId, context.batchSize(), newPos);
+                if (rc != 0) {
+                    throw new LlamaException("decoding " + chunk + " failed (" + rc + ")");
+                }
+                return newPos.get(ValueLayout.JAVA_INT, 0);
+            } finally {
+                context.release();
+            }
+        }
+        MemorySegment all = MemorySegment.ofArray(embeddings);
+        boolean nonCausal = usesNonCausalDecode();
+        try (io.github.llamapanama.model.Batch batch = io.github.llamapanama.model.Batch.ofEmbeddings(
+                Math.min(count, context.batchSize()), nEmbd, 1)) {
+            if (nonCausal) {
+                context.setCausalAttention(false);
+            }
+            for (int start = 0; start < count; start += batch.capacity()) {
+                batch.clear();
+                for (int i = start; i < Math.min(count, start + batch.capacity()); i++) {
+                    batch.addEmbedding(all, (long) (from + i) * nEmbd * Float.BYTES, position + i, seqId,
+                            logitsLast && i == count - 1);
+                }
+                context.decode(batch);
+            }
+        } finally {
+            if (nonCausal) {
+                context.setCausalAttention(true);
+            }
+        }
+        return position + count;
+    }
+
     Bitmap decodeMedia(byte[] data, MediaFormat format) {
         ensureOpen();
         try (Arena call = Arena.ofConfined()) {
