@@ -60,7 +60,7 @@ public final class Llama {
         return initialize().cpuVariant();
     }
 
-    /** The backend modules registered with ggml at load time, CPU variant first (empty: built in). */
+    /** The backend modules registered with ggml at load time, GPU add-ons first, the CPU last (empty: built in). */
     public static List<NativeLibraries.Backend> backends() {
         return initialize().backends();
     }

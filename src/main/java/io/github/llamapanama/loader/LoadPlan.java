@@ -74,10 +74,10 @@ record LoadPlan(List<String> libraries, int backendsAfter, List<String> cpuModul
         for (int i = 0; i < libraries.size(); i++) {
             steps.add("load " + libraries.get(i));
             if (i == backendsAfter) {
-                if (!cpuModules.isEmpty()) {
-                    steps.add("cpu " + cpuModules);
-                }
                 otherModules.forEach(m -> steps.add("backend " + m));
+                if (!cpuModules.isEmpty()) {
+                    steps.add("cpu " + cpuModules); // last, as ggml_backend_load_all does
+                }
             }
         }
         return steps;

@@ -70,7 +70,7 @@ public final class NativeLibraries {
      * @param libraries  every library loaded, in order; backend modules follow libggml
      * @param cpuVariant the CPU variant module registered ("haswell", "sapphirerapids"), or empty
      *                   when the CPU backend is built into the libraries (no backend modules)
-     * @param backends   the backend modules registered with ggml, CPU variant first
+     * @param backends   the backend modules registered with ggml, in order: GPU add-ons, then the CPU
      * @param warnings   backends that were present but not registered, with the reason
      */
     public record Loaded(Source source, String classifier, Path directory, List<Path> libraries,
@@ -272,6 +272,15 @@ public final class NativeLibraries {
             return Optional.empty(); // backends built into libggml
         }
         GgmlBackendLoader ggml = GgmlBackendLoader.bind();
+        // As ggml_backend_load_all: the GPU and other backends first, the CPU last.
+        for (String m : plan.otherModules()) {
+            register(ggml, dir.resolve(m).toAbsolutePath(), classifier, backends, warnings);
+        }
+        for (AddOn addOn : addOns) {
+            for (String m : addOn.index().backends()) {
+                register(ggml, addOn.directory().resolve(m).toAbsolutePath(), addOn.classifier(), backends, warnings);
+            }
+        }
         Optional<String> cpuVariant = Optional.empty();
         if (!plan.cpuModules().isEmpty()) {
             CpuVariants.Choice choice = CpuVariants.choose(platform, plan.cpuModules(), CpuVariants.forced(),
@@ -284,14 +293,6 @@ public final class NativeLibraries {
         } else if (CpuVariants.forced().isPresent()) {
             throw new NativeLoadException(CpuVariants.PROPERTY + "=" + CpuVariants.forced().get()
                     + " names a CPU variant, but the natives in " + dir + " have no CPU backend modules");
-        }
-        for (String m : plan.otherModules()) {
-            register(ggml, dir.resolve(m).toAbsolutePath(), classifier, backends, warnings);
-        }
-        for (AddOn addOn : addOns) {
-            for (String m : addOn.index().backends()) {
-                register(ggml, addOn.directory().resolve(m).toAbsolutePath(), addOn.classifier(), backends, warnings);
-            }
         }
         return cpuVariant;
     }

@@ -48,8 +48,8 @@ class LoadPlanTest {
     void macosLoadsDylibsAndModulesWithCmakesSoSuffix() {
         NativesIndex index = variantIndex(MAC, List.of(""), "ggml-metal", "ggml-blas");
         LoadPlan plan = LoadPlan.of(MAC, Path.of("/x"), index, f -> true);
-        assertEquals(List.of("load libggml-base.dylib", "load libggml.dylib", "cpu [libggml-cpu.so]",
-                "backend libggml-metal.so", "backend libggml-blas.so",
+        assertEquals(List.of("load libggml-base.dylib", "load libggml.dylib",
+                "backend libggml-metal.so", "backend libggml-blas.so", "cpu [libggml-cpu.so]",
                 "load libllama.dylib", "load libmtmd.dylib", "load libllama-panama.dylib"), plan.steps());
         assertEquals("@loader_path RPATH", MAC.dependencyResolution());
         assertEquals(Optional.of(CpuVariants.GENERIC), CpuVariants.variantOf(MAC, "libggml-cpu.so"));
@@ -61,7 +61,7 @@ class LoadPlanTest {
         Path dir = Path.of("C:/Users/u/.cache/llama-panama/extracted/k/windows-x86_64");
         LoadPlan plan = LoadPlan.of(WINDOWS, dir, index, f -> true);
         assertEquals(List.of("AddDllDirectory " + dir, "load ggml-base.dll", "load ggml.dll",
-                "cpu [ggml-cpu-x64.dll, ggml-cpu-haswell.dll]", "backend ggml-cuda.dll",
+                "backend ggml-cuda.dll", "cpu [ggml-cpu-x64.dll, ggml-cpu-haswell.dll]",
                 "load llama.dll", "load mtmd.dll", "load llama-panama.dll"), plan.steps());
         assertEquals(Optional.of("haswell"), CpuVariants.variantOf(WINDOWS, "ggml-cpu-haswell.dll"));
         assertEquals(Optional.empty(), CpuVariants.variantOf(WINDOWS, "libggml-cpu-haswell.so"));
