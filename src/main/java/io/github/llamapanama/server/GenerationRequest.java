@@ -3,6 +3,7 @@ package io.github.llamapanama.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.llamapanama.generation.GenerationParams;
+import io.github.llamapanama.sampling.JsonSchemaGrammar;
 import io.github.llamapanama.sampling.Sampler;
 import io.github.llamapanama.sampling.SamplingParams;
 
