@@ -38,7 +38,7 @@ public final class ToolGrammar {
         if (allowed.isEmpty()) {
             throw new IllegalArgumentException("no tools to call");
         }
-        JsonSchemaGrammar g = JsonSchemaGrammar.create();
+        JsonSchemaGrammar g = JsonSchemaGrammar.create().maxWhitespace(2); // Hermes calls are one-line JSON
         List<String> alternatives = new ArrayList<>();
         for (ToolSpec t : allowed) {
             String args = arguments(g, t.parametersTree());

@@ -57,6 +57,7 @@ public final class JsonSchemaGrammar {
 
     private final Map<String, String> rules = new LinkedHashMap<>();
     private int counter;
+    private int maxWhitespace = 8;
 
     private JsonSchemaGrammar() {
     }
@@ -97,11 +98,23 @@ public final class JsonSchemaGrammar {
         return define("r" + (counter++), body);
     }
 
+    /**
+     * Bounds each run of whitespace ({@code ws}) to {@code n} characters (default 8); a small
+     * bound keeps a weak model from spending its tokens on spaces.
+     */
+    public JsonSchemaGrammar maxWhitespace(int n) {
+        if (n < 0 || n > 64) {
+            throw new IllegalArgumentException("maxWhitespace must be in [0, 64], was " + n);
+        }
+        maxWhitespace = n;
+        return this;
+    }
+
     /** The whole grammar: {@code root ::= rootBody}, the rules added so far and the primitives. */
     public String grammar(String rootBody) {
         StringBuilder out = new StringBuilder("root ::= ").append(rootBody).append('\n');
         rules.forEach((name, body) -> out.append(name).append(" ::= ").append(body).append('\n'));
-        return out.append(PRIMITIVES).toString();
+        return out.append(PRIMITIVES.replace("[ \\t\\n]{0,8}", "[ \\t\\n]{0," + maxWhitespace + "}")).toString();
     }
 
     /** A GBNF literal matching exactly {@code text}. */

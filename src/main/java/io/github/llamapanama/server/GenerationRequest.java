@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.llamapanama.chat.ToolGrammar;
 import io.github.llamapanama.generation.GenerationParams;
 import io.github.llamapanama.generation.Logprobs;
+import io.github.llamapanama.sampling.GrammarException;
 import io.github.llamapanama.sampling.JsonSchemaGrammar;
 import io.github.llamapanama.sampling.Sampler;
 import io.github.llamapanama.sampling.SamplingParams;
@@ -14,7 +15,8 @@ import java.util.List;
 /**
  * The sampling and stopping fields that chat and text completions share: max_tokens
  * (max_completion_tokens), temperature, top_p, seed, stop, n, stream, stream_options,
- * response_format and logprobs, plus llama.cpp's ignore_eos; and the grammar tool calls need.
+ * response_format and logprobs, plus llama-server's ignore_eos and grammar (GBNF text); and the
+ * grammar tool calls need.
  *
  * @param n        choices to generate, each in its own sequence
  * @param logprobs -1 none; else the log-probability of each token and this many top ones
@@ -66,7 +68,13 @@ record GenerationRequest(SamplingParams sampling, GenerationParams generation, b
             }
             s.grammar(grammar);
         }
-        if (tools.active()) {
+        String custom = Json.string(body, "grammar", "grammar", null); // llama-server's raw GBNF field
+        if (custom != null && grammar != null) {
+            throw ApiException.invalid("grammar cannot be combined with response_format", "grammar");
+        }
+        if (custom != null) {
+            s.grammar(custom); // the caller's grammar wins over the one tool calls would get
+        } else if (tools.active()) {
             ToolGrammar.constrain(s, tools.tools(), tools.choice(), tools.parallel());
         }
         Long max = Json.integer(body, "max_completion_tokens", 1, Integer.MAX_VALUE);
@@ -167,6 +175,8 @@ record GenerationRequest(SamplingParams sampling, GenerationParams generation, b
             return Sampler.of(p, engine.model.vocab(), engine.scheduler.slotContextSize());
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid("bad sampling parameters: " + e.getMessage(), null);
+        } catch (GrammarException e) {
+            throw ApiException.invalid("bad grammar: " + e.getMessage(), "grammar");
         }
     }
 }

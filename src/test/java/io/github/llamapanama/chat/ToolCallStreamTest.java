@@ -82,6 +82,7 @@ class ToolCallStreamTest {
         assertTrue(g.startsWith("root ::= r"), g);
         assertTrue(g.contains("\"\\\"get_weather\\\"\""), g);
         assertTrue(!g.contains("get_time"), g);
+        assertTrue(g.contains("ws ::= [ \\t\\n]{0,2}"), g);
         String all = ToolGrammar.grammar(TOOLS, ToolChoice.required(), true);
         assertTrue(all.contains("get_time") && all.contains("get_weather") && all.contains(")*"), all);
     }
