@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
  * llama-batched-bench, llama-mtmd-cli), on the same model file with the same threads, and prints
  * the ratios.
  */
-@Command(name = "bench", description = {
+@Command(name = "bench", subcommands = BenchServerCommand.class, description = {
         "Benchmark the Java path against llama.cpp's own llama-bench, llama-batched-bench and llama-mtmd-cli"
                 + " from the same build:"
                 + " same model file, same threads, Java and native runs alternating; each figure is the median of"
