@@ -99,6 +99,17 @@ public record ChatTemplate(String source, String bosToken, String eosToken) {
         return apply(TemplateInput.adapt(messages, tools, TemplateInput.Capabilities.NONE), addAssistant);
     }
 
+    /**
+     * Loads the Jinja engine and parses the template now, so that the first {@link #render}
+     * does not pay for it (about a second of class loading); a no-op for built-in names.
+     */
+    public ChatTemplate warmUp() {
+        if (isJinja()) {
+            JinjaTemplate.of(source).warmUp();
+        }
+        return this;
+    }
+
     /** {@link #render} without tools. */
     public String render(List<ChatMessage> messages, boolean addAssistant) {
         return render(messages, List.of(), addAssistant);

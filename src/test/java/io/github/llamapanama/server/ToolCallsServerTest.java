@@ -110,10 +110,20 @@ class ToolCallsServerTest {
         return calls.getFirst().asFunction();
     }
 
+    private static ChatCompletion required;
+
+    /** The tool_choice=required answer, asked once and shared by the tests that need one. */
+    private static synchronized ChatCompletion required() {
+        if (required == null) {
+            required = client.chat().completions().create(withTools()
+                    .toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED).build());
+        }
+        return required;
+    }
+
     @Test
     void requiredToolChoiceYieldsAValidCallOnRandomWeights() throws Exception {
-        ChatCompletion c = client.chat().completions().create(withTools()
-                .toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED).build());
+        ChatCompletion c = required();
         ChatCompletionMessageFunctionToolCall call = onlyCall(c);
         assertTrue(call.id().startsWith("call_"), call.id());
         assertTrue(Set.of("get_weather", "get_time").contains(call.function().name()), call.function().name());
@@ -142,7 +152,7 @@ class ToolCallsServerTest {
     @Test
     void streamedToolCallDeltasReassembleWithTheSdk() {
         ChatCompletionCreateParams params = withTools().toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED).build();
-        ChatCompletionMessageFunctionToolCall whole = onlyCall(client.chat().completions().create(params));
+        ChatCompletionMessageFunctionToolCall whole = onlyCall(required());
         ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
         try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params)) {
             stream.stream().forEach(acc::accumulate);
@@ -155,8 +165,7 @@ class ToolCallsServerTest {
 
     @Test
     void toolResultsInTheHistoryAreAccepted() {
-        ChatCompletion first = client.chat().completions().create(withTools()
-                .toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED).build());
+        ChatCompletion first = required();
         ChatCompletionMessageFunctionToolCall call = onlyCall(first);
         ChatCompletion second = client.chat().completions().create(withTools()
                 .addMessage(first.choices().getFirst().message())

@@ -4,11 +4,12 @@ import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
-import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.filter.Filter;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import com.hubspot.jinjava.tree.Node;
 
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,17 +33,38 @@ public final class JinjaTemplate {
             {".keys()", ".keySet()"},
     };
 
+    /** Parsed templates by source: a server renders the same one for every request. */
+    private static final Map<String, JinjaTemplate> CACHE = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, JinjaTemplate> eldest) {
+                    return size() > 16;
+                }
+            });
+
     private final String source;
     private final String prepared;
+    private volatile Node parsed; // parsed on first render; render-only afterwards
 
     private JinjaTemplate(String source) {
         this.source = source;
         this.prepared = pythonMethods(source);
     }
 
-    /** Prepares a template; errors in it show when it is {@linkplain #render rendered}. */
+    /** Prepares a template (parsed once per source); errors in it show when it is {@linkplain #render rendered}. */
     public static JinjaTemplate of(String source) {
-        return new JinjaTemplate(source);
+        return CACHE.computeIfAbsent(source, JinjaTemplate::new);
+    }
+
+    /** Loads the engine and parses the template ahead of the first real render (a server calls it at start). */
+    public JinjaTemplate warmUp() {
+        try {
+            render(Map.of("messages", java.util.List.of(Map.of("role", "user", "content", "warm-up")),
+                    "add_generation_prompt", true));
+        } catch (TemplateException e) {
+            // the first real render reports it
+        }
+        return this;
     }
 
     /** True when the text uses Jinja syntax (the name of a llama.cpp built-in template does not). */
@@ -61,15 +83,29 @@ public final class JinjaTemplate {
      * @throws TemplateException if the template raised an exception or Jinjava cannot render it
      */
     public String render(Map<String, ?> variables) {
-        RenderResult result;
+        String output;
+        List<TemplateError> errors;
+        JinjavaInterpreter interpreter = ENGINE.newInterpreter();
+        interpreter.getContext().putAll(variables);
+        JinjavaInterpreter.pushCurrent(interpreter);
         try {
-            result = ENGINE.renderForResult(prepared, variables);
+            Node node = parsed;
+            if (node == null) {
+                node = interpreter.parse(prepared);
+                if (interpreter.getErrorsCopy().stream().noneMatch(e -> e.getSeverity() == TemplateError.ErrorType.FATAL)) {
+                    parsed = node;
+                }
+            }
+            output = interpreter.render(node, true);
+            errors = interpreter.getErrorsCopy();
         } catch (TemplateFunctions.Raised e) {
             throw new TemplateException(e.getMessage(), true);
         } catch (RuntimeException e) {
             throw new TemplateException("the chat template cannot be rendered: " + e.getMessage(), false);
+        } finally {
+            JinjavaInterpreter.popCurrent();
         }
-        for (TemplateError error : result.getErrors()) {
+        for (TemplateError error : errors) {
             if (error.getSeverity() != TemplateError.ErrorType.FATAL) {
                 continue;
             }
@@ -81,7 +117,7 @@ public final class JinjaTemplate {
             throw new TemplateException("the chat template cannot be rendered (line " + error.getLineno() + "): "
                     + error.getMessage(), false);
         }
-        return result.getOutput();
+        return output;
     }
 
     /** Python's string methods, renamed to Java's inside Jinja tags only. */
