@@ -33,12 +33,13 @@ import java.util.Objects;
  * @param maxTiles           cut each image into up to this many 448x448 tiles plus a thumbnail,
  *                           as InternVL's dynamic preprocessing does (default 1: one tile, as
  *                           llama.cpp); the image cache keeps each tile
+ * @param chatTemplate       Jinja chat template text that replaces the model's; null = the model's own
  */
 public record ServerConfig(Path model, Path projector, String host, int port, int parallel, int slotContextSize,
                            int queueSize, String apiKey, long maxBodyBytes, int maxImages, long maxImageBytes,
                            Path allowedFileDirectory, Duration fetchTimeout, int threads, int gpuLayers,
                            String modelName, boolean promptCache, long imageCacheMb, int prefillChunk,
-                           int maxTiles) {
+                           int maxTiles, String chatTemplate) {
 
     public ServerConfig {
         Objects.requireNonNull(model, "model");
@@ -102,6 +103,7 @@ public record ServerConfig(Path model, Path projector, String host, int port, in
         private long imageCacheMb = 128;
         private int prefillChunk = 128;
         private int maxTiles = 1;
+        private String chatTemplate;
 
         private Builder(Path model) {
             this.model = model;
@@ -126,11 +128,12 @@ public record ServerConfig(Path model, Path projector, String host, int port, in
         public Builder imageCacheMb(long mb) { imageCacheMb = mb; return this; }
         public Builder prefillChunk(int tokens) { prefillChunk = tokens; return this; }
         public Builder maxTiles(int n) { maxTiles = n; return this; }
+        public Builder chatTemplate(String jinja) { chatTemplate = jinja; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(model, projector, host, port, parallel, slotContextSize, queueSize, apiKey,
                     maxBodyBytes, maxImages, maxImageBytes, allowedFileDirectory, fetchTimeout, threads, gpuLayers,
-                    modelName, promptCache, imageCacheMb, prefillChunk, maxTiles);
+                    modelName, promptCache, imageCacheMb, prefillChunk, maxTiles, chatTemplate);
         }
     }
 }
