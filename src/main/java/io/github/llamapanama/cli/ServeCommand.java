@@ -79,8 +79,24 @@ final class ServeCommand implements Callable<Integer> {
                     + "preprocessing (default ${DEFAULT-VALUE}: one tile, as llama.cpp)")
     int maxTiles;
 
+    @Option(names = "--chat-template-file", paramLabel = "FILE.jinja",
+            description = "Jinja chat template to use instead of the model's own")
+    java.nio.file.Path chatTemplateFile;
+
     @Option(names = {"-v", "--verbose"}, description = "show llama.cpp's and mtmd's log")
     boolean verbose;
+
+    private String chatTemplate() {
+        if (chatTemplateFile == null) {
+            return null;
+        }
+        try {
+            return java.nio.file.Files.readString(chatTemplateFile);
+        } catch (java.io.IOException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "cannot read the chat template " + chatTemplateFile + ": " + e.getMessage());
+        }
+    }
 
     @Override
     public Integer call() throws InterruptedException {
@@ -92,7 +108,8 @@ final class ServeCommand implements Callable<Integer> {
                 .slotContextSize(ctx).queueSize(queue).apiKey(key == null || key.isBlank() ? null : key)
                 .allowedFileDirectory(allowFiles).maxBodyBytes(maxBody).maxImages(maxImages).threads(threads)
                 .gpuLayers(gpuLayers).promptCache(!noCachePrompt).imageCacheMb(imageCacheMb).prefillChunk(prefillChunk)
-                .maxTiles(maxTiles).allowRemoteImages(allowRemoteImages).allowedImageHosts(allowImageHosts).build();
+                .maxTiles(maxTiles).allowRemoteImages(allowRemoteImages).allowedImageHosts(allowImageHosts)
+                .chatTemplate(chatTemplate()).build();
         LlamaServer server = new LlamaServer(config).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "llama-server-shutdown"));
         System.err.printf("serving %s on http://%s:%d/v1 (%d slots x %d tokens)%n", config.modelName(), host,

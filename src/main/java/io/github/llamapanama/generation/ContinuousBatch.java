@@ -63,8 +63,10 @@ public final class ContinuousBatch implements AutoCloseable {
         }
 
         /**
-         * A token was sampled, before it is checked for an end: the logits it came from are
-         * {@code context.logits(logitsIndex)} until the next decode (for log-probabilities).
+         * A token was sampled, before it is checked for an end and before the {@link #onPiece}
+         * that holds its text: the logits it came from are {@code context.logits(logitsIndex)}
+         * until the next decode, so this is where log-probabilities are taken
+         * ({@link Logprobs#of(Context, int, int, int)}); a listener that wants none does no work.
          * The first call also marks the end of the prompt's evaluation.
          */
         default void onToken(int token, Context context, int logitsIndex) {

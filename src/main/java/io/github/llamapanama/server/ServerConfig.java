@@ -37,12 +37,14 @@ import java.util.Objects;
  * @param allowRemoteImages  fetch http(s) image URLs (default false: only data: and allowed file: URLs)
  * @param allowedImageHosts  host names, addresses or CIDR networks that remote image fetches may reach
  *                           although they are loopback, private or link-local (default none)
+ * @param chatTemplate       Jinja chat template text that replaces the model's; null = the model's own
  */
 public record ServerConfig(Path model, Path projector, String host, int port, int parallel, int slotContextSize,
                            int queueSize, String apiKey, long maxBodyBytes, int maxImages, long maxImageBytes,
                            Path allowedFileDirectory, Duration fetchTimeout, int threads, int gpuLayers,
                            String modelName, boolean promptCache, long imageCacheMb, int prefillChunk,
-                           int maxTiles, boolean allowRemoteImages, List<String> allowedImageHosts) {
+                           int maxTiles, boolean allowRemoteImages, List<String> allowedImageHosts,
+                           String chatTemplate) {
 
     public ServerConfig {
         Objects.requireNonNull(model, "model");
@@ -110,6 +112,7 @@ public record ServerConfig(Path model, Path projector, String host, int port, in
         private int maxTiles = 1;
         private boolean allowRemoteImages;
         private List<String> allowedImageHosts = List.of();
+        private String chatTemplate;
 
         private Builder(Path model) {
             this.model = model;
@@ -136,12 +139,13 @@ public record ServerConfig(Path model, Path projector, String host, int port, in
         public Builder maxTiles(int n) { maxTiles = n; return this; }
         public Builder allowRemoteImages(boolean b) { allowRemoteImages = b; return this; }
         public Builder allowedImageHosts(List<String> hosts) { allowedImageHosts = hosts; return this; }
+        public Builder chatTemplate(String jinja) { chatTemplate = jinja; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(model, projector, host, port, parallel, slotContextSize, queueSize, apiKey,
                     maxBodyBytes, maxImages, maxImageBytes, allowedFileDirectory, fetchTimeout, threads, gpuLayers,
                     modelName, promptCache, imageCacheMb, prefillChunk, maxTiles,
-                    allowRemoteImages, allowedImageHosts);
+                    allowRemoteImages, allowedImageHosts, chatTemplate);
         }
     }
 }
