@@ -18,7 +18,7 @@ import java.util.Set;
  * the subset is refused ({@link UnsupportedSchemaException}) rather than silently ignored, since
  * ignoring it would let the output break the caller's schema.
  */
-final class JsonSchemaGrammar {
+public final class JsonSchemaGrammar {
     /** Keywords with no effect on the grammar. */
     private static final Set<String> ANNOTATIONS = Set.of("title", "description", "$schema", "$id", "default",
             "examples", "$comment", "deprecated", "readOnly", "writeOnly", "strict", "name");
@@ -26,7 +26,7 @@ final class JsonSchemaGrammar {
             "items", "enum", "const", "anyOf", "oneOf", "minLength", "maxLength", "minItems", "maxItems");
 
     /** The schema uses something the compiler does not support; the message names it and where. */
-    static final class UnsupportedSchemaException extends RuntimeException {
+    public static final class UnsupportedSchemaException extends RuntimeException {
         UnsupportedSchemaException(String message) {
             super(message);
         }
@@ -53,12 +53,12 @@ final class JsonSchemaGrammar {
     }
 
     /** A grammar for any JSON object ({@code response_format: json_object}). */
-    static String anyObject() {
+    public static String anyObject() {
         return "root ::= ws object ws\n" + PRIMITIVES;
     }
 
     /** A grammar for JSON matching {@code schema}. */
-    static String compile(JsonNode schema) {
+    public static String compile(JsonNode schema) {
         JsonSchemaGrammar g = new JsonSchemaGrammar();
         String root = g.visit(schema, "#");
         StringBuilder out = new StringBuilder("root ::= ws ").append(root).append(" ws\n");
