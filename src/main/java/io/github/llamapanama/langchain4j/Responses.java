@@ -4,7 +4,6 @@ import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.ChatResponseMetadata;
 import dev.langchain4j.model.output.FinishReason;
-import dev.langchain4j.model.output.TokenUsage;
 import io.github.llamapanama.provider.Answer;
 
 /** An {@link Answer} as a LangChain4j {@link ChatResponse}. */
@@ -16,7 +15,7 @@ final class Responses {
                 .aiMessage(AiMessage.from(a.text()))
                 .metadata(ChatResponseMetadata.builder()
                         .modelName(modelName)
-                        .tokenUsage(new TokenUsage(a.promptTokens(), a.completionTokens()))
+                        .tokenUsage(new LlamaTokenUsage(a.promptTokens(), a.completionTokens(), a.cachedTokens()))
                         .finishReason(finishReason(a.finishReason()))
                         .build())
                 .build();

@@ -203,7 +203,9 @@ public final class LocalModel implements AutoCloseable {
         }
         try (generator) {
             Generation g = generation;
+            StringBuilder text = new StringBuilder();
             GenerationResult r = g.forEach(piece -> {
+                text.append(piece);
                 listener.onPiece(piece);
                 if (cancelled.getAsBoolean()) {
                     g.cancel();
@@ -214,7 +216,7 @@ public final class LocalModel implements AutoCloseable {
             }
             int decoded = generator.position() - promptEnd;
             slot.answered(text(r.tokens(), decoded), generator.position());
-            return new Answer(r.text(), r.tokens(), r.finishReason(), promptEnd, from.position(), r.tokens().length);
+            return new Answer(text.toString(), r.tokens(), r.finishReason(), promptEnd, from.position(), r.tokens().length);
         }
     }
 
