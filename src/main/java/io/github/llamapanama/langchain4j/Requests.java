@@ -2,6 +2,8 @@ package io.github.llamapanama.langchain4j;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.langchain4j.internal.JsonSchemaElementUtils;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
@@ -62,6 +64,24 @@ final class Requests {
         return new Plan(s.build(), g);
     }
 
+    /**
+     * LangChain4j's schemas of records and classes leave "required" empty; a Java record has every
+     * component, and a property the model may skip becomes a null field. So an object without
+     * required properties requires all of them (as OpenAI's strict mode does); an explicit
+     * non-empty "required" is kept.
+     */
+    static void requireAll(JsonNode node) {
+        if (node instanceof ObjectNode o) {
+            JsonNode properties = o.get("properties");
+            JsonNode required = o.get("required");
+            if (properties instanceof ObjectNode props && !props.isEmpty() && (required == null || required.isEmpty())) {
+                ArrayNode all = o.putArray("required");
+                props.fieldNames().forEachRemaining(all::add);
+            }
+        }
+        node.forEach(Requests::requireAll);
+    }
+
     /** JSON mode and JSON schemas as a GBNF grammar (the server's compiler); null for text. */
     static String grammar(ResponseFormat format) {
         if (format == null || format.type() != ResponseFormatType.JSON) {
@@ -72,6 +92,7 @@ final class Requests {
             return JsonSchemaGrammar.anyObject();
         }
         JsonNode node = JSON.valueToTree(JsonSchemaElementUtils.toMap(schema.rootElement()));
+        requireAll(node);
         try {
             return JsonSchemaGrammar.compile(node);
         } catch (JsonSchemaGrammar.UnsupportedSchemaException e) {
