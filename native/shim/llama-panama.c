@@ -1,6 +1,10 @@
 // Helpers that make llama.cpp cheaper to call through java.lang.foreign. They add no logic.
 #include "llama.h"
 
+#if defined(LLAMA_PANAMA_OPENMP)
+#    include <omp.h>
+#endif
+
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -47,4 +51,21 @@ LLAMA_PANAMA_API llama_token llama_panama_sample(struct llama_sampler * smpl, st
     const llama_token token = cur_p.data[cur_p.selected].id;
     llama_sampler_accept(smpl, token);
     return token;
+}
+
+// Frees the OpenMP thread team that the calling thread keeps after a parallel region (ggml's graph
+// compute, the AMX weight conversion at model load). libgomp keeps one idle team per thread that
+// ever started one and counts all their threads; once that count exceeds the CPUs, it stops
+// spin-waiting at barriers in every team, and a decode on another thread then sleeps at each of
+// its ~900 graph barriers a token. Freeing the team (omp_pause_resource_all, OpenMP 5.0) makes the
+// thread a plain thread again; its next parallel region starts a new team. Returns 0 on success,
+// 1 where the natives were built without OpenMP (nothing to free), -1 where the runtime refused.
+LLAMA_PANAMA_API int32_t llama_panama_release_compute_threads(void) {
+#if defined(LLAMA_PANAMA_OPENMP) && !defined(_MSC_VER)
+    // No _OPENMP version test: GCC 12 implements omp_pause_resource_all but reports OpenMP 4.5.
+    // MSVC's OpenMP 2.0 runtime lacks it: there this frees nothing and returns 1.
+    return omp_pause_resource_all(omp_pause_soft) == 0 ? 0 : -1;
+#else
+    return 1;
+#endif
 }

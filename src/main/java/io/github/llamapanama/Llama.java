@@ -1,5 +1,6 @@
 package io.github.llamapanama;
 
+import io.github.llamapanama.internal.LlamaPanamaNative;
 import io.github.llamapanama.internal.LogBridge;
 import io.github.llamapanama.internal.NativeRuntime;
 import io.github.llamapanama.internal.ffm.LlamaNative;
@@ -84,6 +85,31 @@ public final class Llama {
     /** This library's version. */
     public static String version() {
         return BUILD.getProperty("version");
+    }
+
+    /**
+     * Frees the compute threads that the calling thread keeps after running native compute, so
+     * that decoding on other threads stays at full speed.
+     *
+     * <p>Why: ggml-cpu computes with OpenMP, and OpenMP keeps an idle team of worker threads on
+     * every thread that ever ran a parallel region. libgomp counts the threads of all teams; once
+     * they outnumber the CPUs it stops spin-waiting at barriers, and a decode on another thread then
+     * sleeps at each of its ~900 graph barriers a token (2.5x slower for a 0.5B model on 2 cores).
+     * A model loaded on the main thread and used from a worker thread hit exactly that, because
+     * loading a quantized model converts its weights for AMX in a parallel region.
+     *
+     * <p>The library calls this itself where a thread's compute ends: after {@code Model.load} and
+     * {@code Projector.load}, when a {@code Generation}, a batch run or an embedding call ends, and
+     * when a context closes. Call it yourself after driving {@code Context.decode} or
+     * {@code Projector.evaluate} directly from a long-lived thread (a pool thread, a framework's
+     * worker) that will not decode again soon. It is cheap: the thread's next parallel region
+     * starts a new team (one thread creation per compute thread).
+     *
+     * @return false where the natives were built without OpenMP (nothing to free)
+     */
+    public static boolean releaseComputeThreads() {
+        NativeRuntime.ensureInitialized();
+        return LlamaPanamaNative.releaseComputeThreads() == 0;
     }
 
     /** The threshold below which llama.cpp's log is dropped; ERROR unless -Dllama.panama.log says. */

@@ -92,9 +92,13 @@ public final class BenchRunner {
             Runs batchRuns = new Runs(settings.reps() * settings.batchSizes().size());
             BatchSection batch = batch(model, file, name, batchedBench, batchRuns);
             HeapSection heap = heap(tgRuns, genRuns, batchRuns);
+            // The pp/tg/batch runs above decode on this thread with raw Context.decode, as llama-bench
+            // does, which leaves this thread's OpenMP team alive: free it, as an application would.
+            Llama.releaseComputeThreads();
+            Comparison threads = new ThreadSection(settings, progress).run(file, name);
             ImageSection image = mtmdCli == null ? null : image(model, file, name, imageSettings, mtmdCli, notes);
             return new ModelReport(name, model.description(), model.size(), model.parameterCount(), prefill, decode,
-                    sampling, batch, heap, image, notes);
+                    sampling, batch, heap, threads, image, notes);
         }
     }
 

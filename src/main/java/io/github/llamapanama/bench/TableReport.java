@@ -64,6 +64,10 @@ public final class TableReport {
                 "", "", "", "").stripTrailing()).append(System.lineSeparator());
         out.append(String.format(Locale.ROOT, "  GC during timed decoding: %d (tg), %d (greedy)%n",
                 h.decodeCollections(), h.generationCollections()));
+        Comparison t = m.threads();
+        out.append(String.format(Locale.ROOT, "  threads: model loaded on one thread, decoded on another (left) vs"
+                + " loaded and decoded on one thread (right)%n"));
+        comparison(out, t);
         image(out, m.image());
         for (String note : m.notes()) {
             out.append("  note: ").append(note).append(System.lineSeparator());
@@ -88,7 +92,13 @@ public final class TableReport {
                 .append(System.lineSeparator());
     }
 
-    private static void comparison(StringBuilder out, Comparison c) {
+    /** The column headings, with the names of the two sides. */
+    public static void header(StringBuilder out, String java, String other) {
+        out.append(String.format(Locale.ROOT, ROW, "test", java, other, java + "/" + other, "target", ""));
+    }
+
+    /** One figure's line (and its Java-layer line when measured). */
+    public static void comparison(StringBuilder out, Comparison c) {
         out.append(String.format(Locale.ROOT, ROW, c.test(), summary(c.java(), c.unit()),
                 c.llamaCpp() == null ? "-" : summary(c.llamaCpp(), c.unit()),
                 c.ratio() == null ? "-" : ratio(c.ratio()) + pairs(c.pairedRatio()),

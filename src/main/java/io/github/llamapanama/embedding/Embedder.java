@@ -1,5 +1,6 @@
 package io.github.llamapanama.embedding;
 
+import io.github.llamapanama.internal.LlamaPanamaNative;
 import io.github.llamapanama.model.Batch;
 import io.github.llamapanama.model.Context;
 import io.github.llamapanama.model.ContextParams;
@@ -83,7 +84,11 @@ public final class Embedder implements AutoCloseable {
             pendingTokens.add(tokens);
             used += tokens.length;
         }
-        flush(pendingTokens, normalize, out);
+        try {
+            flush(pendingTokens, normalize, out);
+        } finally {
+            LlamaPanamaNative.releaseComputeThreads();
+        }
         return out;
     }
 

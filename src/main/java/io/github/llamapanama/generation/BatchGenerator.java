@@ -1,5 +1,6 @@
 package io.github.llamapanama.generation;
 
+import io.github.llamapanama.internal.LlamaPanamaNative;
 import io.github.llamapanama.model.Context;
 import io.github.llamapanama.sampling.Sampler;
 
@@ -62,6 +63,8 @@ public final class BatchGenerator {
                 }
                 finished = (int) java.util.Arrays.stream(results).filter(Objects::nonNull).count();
             }
+        } finally {
+            LlamaPanamaNative.releaseComputeThreads();
         }
         return List.of(results);
     }

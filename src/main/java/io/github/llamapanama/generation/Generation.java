@@ -1,5 +1,6 @@
 package io.github.llamapanama.generation;
 
+import io.github.llamapanama.internal.LlamaPanamaNative;
 import io.github.llamapanama.model.Context;
 import io.github.llamapanama.model.ContextFullException;
 
@@ -86,6 +87,8 @@ public final class Generation implements Iterator<String> {
         generationNanos = generationStart == 0 ? 0 : System.nanoTime() - generationStart;
         output.finish(reason);
         context.clearCancel();
+        // This thread's decoding is over: free its OpenMP team (Llama.releaseComputeThreads).
+        LlamaPanamaNative.releaseComputeThreads();
         return false;
     }
 

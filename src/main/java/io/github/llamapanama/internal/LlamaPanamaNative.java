@@ -16,6 +16,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 public final class LlamaPanamaNative {
     private static final MethodHandle DECODE;
     private static final MethodHandle SAMPLE;
+    private static final MethodHandle RELEASE_COMPUTE_THREADS;
     /**
      * {@code llama_panama_abort_requested}, a ggml_abort_callback that reads the int32 flag it
      * is given as data: non-zero aborts the running decode.
@@ -30,6 +31,8 @@ public final class LlamaPanamaNative {
         SAMPLE = Linker.nativeLinker().downcallHandle(find(lookup, "llama_panama_sample"),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
         ABORT_REQUESTED = find(lookup, "llama_panama_abort_requested");
+        RELEASE_COMPUTE_THREADS = Linker.nativeLinker().downcallHandle(
+                find(lookup, "llama_panama_release_compute_threads"), FunctionDescriptor.of(JAVA_INT));
     }
 
     private LlamaPanamaNative() {}
@@ -58,6 +61,18 @@ public final class LlamaPanamaNative {
             return (int) SAMPLE.invokeExact(chain, ctx, index, candidates, capacity);
         } catch (Throwable t) {
             throw new AssertionError("llama_panama_sample", t);
+        }
+    }
+
+    /**
+     * Frees the OpenMP thread team the calling thread keeps from its last parallel region:
+     * 0 freed (or there was none), 1 the natives have no OpenMP, -1 the runtime refused.
+     */
+    public static int releaseComputeThreads() {
+        try {
+            return (int) RELEASE_COMPUTE_THREADS.invokeExact();
+        } catch (Throwable t) {
+            throw new AssertionError("llama_panama_release_compute_threads", t);
         }
     }
 }

@@ -477,5 +477,6 @@ public final class Context extends NativeResource {
     @Override
     protected void beforeFree() {
         model.contextClosed();
+        LlamaPanamaNative.releaseComputeThreads(); // the closing thread's decoding is over
     }
 }

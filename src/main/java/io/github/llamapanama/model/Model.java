@@ -2,6 +2,7 @@ package io.github.llamapanama.model;
 
 import io.github.llamapanama.gguf.GgufFile;
 import io.github.llamapanama.gguf.GgufFormatException;
+import io.github.llamapanama.internal.LlamaPanamaNative;
 import io.github.llamapanama.internal.LogBridge;
 import io.github.llamapanama.internal.NativeResource;
 import io.github.llamapanama.internal.NativeRuntime;
@@ -82,6 +83,9 @@ public final class Model extends NativeResource {
                 m = LlamaNative.llama_model_load_from_file(call.allocateFrom(path.toString()), p);
             } finally {
                 log = LogBridge.endCapture();
+                // Loading a quantized model converts weights (AMX) in an OpenMP parallel region:
+                // its idle team would slow every decode on other threads (Llama.releaseComputeThreads).
+                LlamaPanamaNative.releaseComputeThreads();
             }
             if (m.equals(MemorySegment.NULL)) {
                 if (cancelled[0]) {

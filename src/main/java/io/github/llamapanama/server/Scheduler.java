@@ -1,6 +1,7 @@
 package io.github.llamapanama.server;
 
 import io.github.llamapanama.generation.ContinuousBatch;
+import io.github.llamapanama.internal.LlamaPanamaNative;
 import io.github.llamapanama.model.Context;
 import io.github.llamapanama.vision.InputChunks;
 import io.github.llamapanama.vision.Projector;
@@ -66,6 +67,10 @@ final class Scheduler implements AutoCloseable {
                     int n = batch.step();
                     if (n > 0) {
                         metrics.step(n, System.nanoTime() - t0);
+                    }
+                    if (batch.activeSlots() == 0) {
+                        // Idle now: keep no OpenMP team that would slow decoding elsewhere in the JVM.
+                        LlamaPanamaNative.releaseComputeThreads();
                     }
                 }
                 active = batch.activeSlots();

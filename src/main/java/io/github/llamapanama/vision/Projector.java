@@ -5,6 +5,7 @@ import io.github.llamapanama.LlamaException;
 import io.github.llamapanama.gguf.GgufFile;
 import io.github.llamapanama.gguf.GgufFormatException;
 import io.github.llamapanama.gguf.GgufTensorInfo;
+import io.github.llamapanama.internal.LlamaPanamaNative;
 import io.github.llamapanama.internal.NativeResource;
 import io.github.llamapanama.internal.ffm.LlamaNative;
 import io.github.llamapanama.internal.ffm.mtmd_input_text;
@@ -83,6 +84,7 @@ public final class Projector extends NativeResource {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment c = LlamaNative.mtmd_init_from_file(call.allocateFrom(mmproj.toString()), model.handle(),
                     params.toNative(call));
+            LlamaPanamaNative.releaseComputeThreads(); // leave no OpenMP team behind on this thread
             if (c.equals(MemorySegment.NULL)) {
                 throw new VisionException("mtmd could not load the projector " + mmproj
                         + " (mtmd logs its reason to stderr; ProjectorParams.withVerbose shows more)");

@@ -44,6 +44,7 @@ class BenchShortModeTest {
 
         comparison(m.prefill(), "pp" + BenchSettings.SHORT_PROMPT);
         comparison(m.decode(), "tg" + BenchSettings.SHORT_GEN);
+        comparison(m.threads(), "tg" + BenchSettings.SHORT_GEN + " + greedy, load on another thread");
 
         SamplingFigure s = m.sampling();
         assertTrue(s.java().median() > 0);
@@ -105,7 +106,8 @@ class BenchShortModeTest {
                 "tg" + BenchSettings.SHORT_GEN + " + greedy", "batch:", "x 8 seq", "scaling 8 / 1 seq",
                 "heap B/token, tg", "heap B/token, greedy", "GC during timed decoding", ">= 0.99x", ">= 4x",
                 "<= 1 B/token", "image: " + BenchImage.DESCRIPTION, "encode", "image to first token", "<= 1.02x",
-                "decode after image", "answer loop + sampler", "Java layer", "(llama.cpp's own timer)")) {
+                "decode after image", "answer loop + sampler", "Java layer", "(llama.cpp's own timer)",
+                "load on another thread", ">= 0.98x")) {
             assertTrue(table.contains(expected), () -> "missing '" + expected + "' in\n" + table);
         }
         assertTrue(table.contains("pass") || table.contains("MISS"));
