@@ -1,10 +1,13 @@
 package io.github.llamapanama.chat;
 
 import io.github.llamapanama.LlamaException;
+import io.github.llamapanama.chat.jinja.JinjaTemplate;
+import io.github.llamapanama.chat.jinja.TemplateException;
 import io.github.llamapanama.internal.NativeRuntime;
 import io.github.llamapanama.internal.ffm.LlamaNative;
 import io.github.llamapanama.internal.ffm.llama_chat_message;
 import io.github.llamapanama.model.Model;
+import io.github.llamapanama.model.Vocab;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -14,27 +17,91 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A chat template, applied by llama.cpp's llama_chat_apply_template: either the Jinja text
- * from a model file (llama.cpp recognises the common families by their markers) or the name of
- * a built-in template such as "chatml" or "llama3".
+ * A chat template: either the Jinja text from a model file or the name of a llama.cpp built-in
+ * template such as "chatml" or "llama3".
+ *
+ * <p>Two ways to format a conversation. {@link #apply} is llama.cpp's llama_chat_apply_template,
+ * which recognises the common template families by their markers (what llama-cli and
+ * llama-mtmd-cli do). {@link #render} runs the template's own Jinja (Jinjava), as
+ * llama-server does with its jinja option: tools, tool calls, tool results and whatever else the
+ * template prints come out as the model was trained on; a template Jinjava cannot run falls
+ * back to {@link #apply}.
+ *
+ * @param source   the Jinja text or a built-in name
+ * @param bosToken the text of the model's BOS token, as templates see {@code bos_token} (may be empty)
+ * @param eosToken the text of its EOS token, {@code eos_token}
  */
-public record ChatTemplate(String source) {
+public record ChatTemplate(String source, String bosToken, String eosToken) {
 
     public ChatTemplate {
         if (source == null || source.isBlank()) {
             throw new IllegalArgumentException("empty chat template");
         }
+        bosToken = bosToken == null ? "" : bosToken;
+        eosToken = eosToken == null ? "" : eosToken;
+    }
+
+    public ChatTemplate(String source) {
+        this(source, "", "");
     }
 
     /** The model file's template. */
     public static ChatTemplate of(Model model) {
-        return model.chatTemplate().map(ChatTemplate::new).orElseThrow(() -> new LlamaException(
+        return model.chatTemplate().map(s -> withTokens(s, model)).orElseThrow(() -> new LlamaException(
                 model.path().getFileName() + " has no chat template: name a built-in one, e.g. ChatTemplate.builtin(\"chatml\")"));
     }
 
     /** The model's template, or the named built-in when the file has none. */
     public static ChatTemplate of(Model model, String fallbackBuiltin) {
-        return model.chatTemplate().map(ChatTemplate::new).orElseGet(() -> builtin(fallbackBuiltin));
+        return model.chatTemplate().map(s -> withTokens(s, model)).orElseGet(() -> builtin(fallbackBuiltin));
+    }
+
+    /** Jinja text (e.g. read from a file) with the model's BOS and EOS token texts. */
+    public static ChatTemplate of(String source, Model model) {
+        return withTokens(source, model);
+    }
+
+    private static ChatTemplate withTokens(String source, Model model) {
+        Vocab vocab = model.vocab();
+        return new ChatTemplate(source, tokenText(vocab, vocab.bos()), tokenText(vocab, vocab.eos()));
+    }
+
+    private static String tokenText(Vocab vocab, int token) {
+        return token >= 0 && token < vocab.size() ? vocab.tokenText(token) : "";
+    }
+
+    /** True when the source is Jinja text (not a built-in name). */
+    public boolean isJinja() {
+        return JinjaTemplate.looksLikeJinja(source);
+    }
+
+    /**
+     * Formats a conversation with the template's own Jinja, as llama-server does with its jinja
+     * option; falls back to {@link #apply} (with tools, calls and results written in the Hermes
+     * format) when Jinjava cannot run the template or the source is a built-in name.
+     *
+     * @param tools        the functions the model may call; empty for none
+     * @param addAssistant end with the assistant's turn opener, so the model answers next
+     * @throws TemplateException if the template itself refuses the conversation ({@code raise_exception})
+     */
+    public String render(List<ChatMessage> messages, List<ToolSpec> tools, boolean addAssistant) {
+        if (isJinja()) {
+            try {
+                return JinjaTemplate.of(source).render(TemplateInput.variables(messages, tools, addAssistant,
+                        TemplateInput.Capabilities.of(source), bosToken, eosToken));
+            } catch (TemplateException e) {
+                if (e.raisedByTemplate()) {
+                    throw e;
+                }
+                // Jinjava cannot run this template: llama.cpp's built-in formatting below
+            }
+        }
+        return apply(TemplateInput.adapt(messages, tools, TemplateInput.Capabilities.NONE), addAssistant);
+    }
+
+    /** {@link #render} without tools. */
+    public String render(List<ChatMessage> messages, boolean addAssistant) {
+        return render(messages, List.of(), addAssistant);
     }
 
     /** A built-in template by name; see {@link #builtinNames()}. */
@@ -61,7 +128,8 @@ public record ChatTemplate(String source) {
     }
 
     /**
-     * Formats a conversation as prompt text.
+     * Formats a conversation as prompt text with llama.cpp's llama_chat_apply_template (tool
+     * calls and tool messages are not understood there: {@link #render} handles them).
      *
      * @param addAssistant end with the assistant's turn opener, so the model answers next
      */

@@ -51,8 +51,24 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-ngl", "--gpu-layers"}, defaultValue = "0", description = "layers to offload to the GPU, -1 for all")
     int gpuLayers;
 
+    @Option(names = "--chat-template-file", paramLabel = "FILE.jinja",
+            description = "Jinja chat template to use instead of the model's own")
+    java.nio.file.Path chatTemplateFile;
+
     @Option(names = {"-v", "--verbose"}, description = "show llama.cpp's and mtmd's log")
     boolean verbose;
+
+    private String chatTemplate() {
+        if (chatTemplateFile == null) {
+            return null;
+        }
+        try {
+            return java.nio.file.Files.readString(chatTemplateFile);
+        } catch (java.io.IOException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "cannot read the chat template " + chatTemplateFile + ": " + e.getMessage());
+        }
+    }
 
     @Override
     public Integer call() throws InterruptedException {
@@ -63,7 +79,7 @@ final class ServeCommand implements Callable<Integer> {
         ServerConfig config = ServerConfig.builder(model).projector(mmproj).host(host).port(port).parallel(parallel)
                 .slotContextSize(ctx).queueSize(queue).apiKey(key == null || key.isBlank() ? null : key)
                 .allowedFileDirectory(allowFiles).maxBodyBytes(maxBody).maxImages(maxImages).threads(threads)
-                .gpuLayers(gpuLayers).build();
+                .gpuLayers(gpuLayers).chatTemplate(chatTemplate()).build();
         LlamaServer server = new LlamaServer(config).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "llama-server-shutdown"));
         System.err.printf("serving %s on http://%s:%d/v1 (%d slots x %d tokens)%n", config.modelName(), host,

@@ -43,6 +43,21 @@ public final class ContinuousBatch implements AutoCloseable {
         default boolean isCancelled() {
             return false;
         }
+
+        /**
+         * Log-probabilities wanted per sampled token, asked once at admission: -1 none (the
+         * default: no extra work), 0 the sampled token's only, n > 0 also the n most likely.
+         */
+        default int logprobs() {
+            return -1;
+        }
+
+        /**
+         * Each sampled token with its log-probability (when {@link #logprobs()} >= 0), before
+         * the {@link #onPiece} that holds its text; end-of-generation tokens are not reported.
+         */
+        default void onToken(TokenLogprob token) {
+        }
     }
 
     /** Evaluates a prompt into {@code sequence} from position 0 and returns the next position. */
@@ -61,6 +76,7 @@ public final class ContinuousBatch implements AutoCloseable {
         int batchIndex;
         int emitted; // chars of output.ready already handed to the listener
         int promptTokens;
+        int logprobs = -1;
         double promptMillis;
         long startNanos;
         FinishReason finish;
@@ -143,6 +159,7 @@ public final class ContinuousBatch implements AutoCloseable {
             context.kvCache().remove(sequence, -1, -1);
             sampler.reset();
             slot = new Slot(sequence, params, sampler, listener);
+            slot.logprobs = listener.logprobs();
             long t0 = System.nanoTime();
             slot.position = prompt.evaluate(context, sequence);
             if (slot.position >= slotContextSize) {
@@ -228,7 +245,11 @@ public final class ContinuousBatch implements AutoCloseable {
 
     private void sample(Slot s, int index) {
         int token = s.sampler.sample(context, index);
+        TokenLogprob logprob = s.logprobs < 0 ? null : Logprobs.of(context, index, token, s.logprobs);
         FinishReason end = s.output.accept(token);
+        if (logprob != null && end != FinishReason.END_OF_GENERATION) {
+            s.listener.onToken(logprob);
+        }
         if (end == null && s.position + 1 >= slotContextSize) {
             end = FinishReason.CONTEXT_FULL;
         }

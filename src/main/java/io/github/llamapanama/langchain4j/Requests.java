@@ -12,7 +12,7 @@ import dev.langchain4j.model.chat.request.ResponseFormatType;
 import dev.langchain4j.model.chat.request.json.JsonSchema;
 import io.github.llamapanama.generation.GenerationParams;
 import io.github.llamapanama.sampling.SamplingParams;
-import io.github.llamapanama.server.JsonSchemaGrammar;
+import io.github.llamapanama.sampling.JsonSchemaGrammar;
 
 /** LangChain4j request parameters as llama.cpp sampling and stopping settings. */
 final class Requests {

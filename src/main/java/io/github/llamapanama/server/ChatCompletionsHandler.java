@@ -3,6 +3,8 @@ package io.github.llamapanama.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.llamapanama.chat.ChatMessage;
+import io.github.llamapanama.chat.ToolCall;
+import io.github.llamapanama.chat.jinja.TemplateException;
 import io.github.llamapanama.model.ContextFullException;
 import io.github.llamapanama.sampling.Sampler;
 import io.github.llamapanama.vision.Bitmap;
@@ -11,10 +13,14 @@ import io.github.llamapanama.vision.VisionException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * {@code POST /v1/chat/completions}: messages with string content or content parts (text,
- * image_url and input_audio), formatted with the model's chat template; images go through the projector.
+ * image_url and input_audio), tool calls and tool results, formatted by the model's own Jinja chat
+ * template (with tools when the request has them); images and audio go through the projector.
+ * {@code n} choices are n jobs that share one event queue.
  */
 final class ChatCompletionsHandler implements Router.Endpoint {
     private final Engine engine;
@@ -32,7 +38,8 @@ final class ChatCompletionsHandler implements Router.Endpoint {
         if (!messages.isArray() || messages.isEmpty()) {
             throw ApiException.invalid("'messages' must be a non-empty array", "messages");
         }
-        GenerationRequest request = GenerationRequest.parse(body);
+        ToolRequest tools = ToolRequest.parse(body);
+        GenerationRequest request = GenerationRequest.parse(body, true, tools);
         List<String> imageUrls = new ArrayList<>();
         List<ChatMessage> chat = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
@@ -46,34 +53,61 @@ final class ChatCompletionsHandler implements Router.Endpoint {
             throw ApiException.invalid("this server has no projector (--mmproj): it cannot read images", "messages",
                     "images_not_supported");
         }
-        String prompt = engine.template.apply(chat, true);
-        Job job = imageUrls.isEmpty() ? textJob(prompt, request) : mediaJob(prompt, imageUrls, request);
-        writer.respond(ex, job, request);
+        String prompt;
+        try {
+            prompt = engine.template.render(chat, tools.active() ? tools.tools() : List.of(), true);
+        } catch (TemplateException e) {
+            throw ApiException.invalid("the model's chat template refused the conversation: " + e.getMessage(),
+                    "messages", "invalid_conversation");
+        }
+        List<byte[]> images = new ArrayList<>();
+        for (int i = 0; i < imageUrls.size(); i++) {
+            images.add(engine.images.read(imageUrls.get(i), "image_url[" + i + "]"));
+        }
+        BlockingQueue<Job.Event> events = new LinkedBlockingQueue<>();
+        List<Job> jobs = new ArrayList<>();
+        try {
+            int[] tokens = images.isEmpty() ? tokenize(prompt) : null;
+            for (int i = 0; i < request.n(); i++) {
+                jobs.add(images.isEmpty() ? textJob(tokens, request, i, events) : mediaJob(prompt, images, request, i, events));
+            }
+        } catch (RuntimeException e) {
+            jobs.forEach(Job::release);
+            throw e;
+        }
+        writer.respond(ex, jobs, request, tools);
     }
 
-    private Job textJob(String prompt, GenerationRequest request) {
+    private int[] tokenize(String prompt) {
         int[] tokens = engine.model.vocab().tokenize(prompt, true, true);
         if (tokens.length >= engine.scheduler.slotContextSize()) {
             throw CompletionWriter.failure(new ContextFullException("the prompt has " + tokens.length
                     + " tokens but a slot holds " + engine.scheduler.slotContextSize() + " (prompt and answer)"));
         }
-        return new Job(Job.Prompt.ofTokens(tokens), request.newSampler(engine), request.generation(), engine.metrics);
+        return tokens;
     }
 
-    private Job mediaJob(String prompt, List<String> urls, GenerationRequest request) {
+    private Job textJob(int[] tokens, GenerationRequest request, int index, BlockingQueue<Job.Event> events) {
+        return new Job(Job.Prompt.ofTokens(tokens), request.newSampler(engine, index), request.generation(),
+                engine.metrics, index, events, request.logprobs());
+    }
+
+    /** A job with its own decoded bitmaps (a slot closes them once they are in its KV cache). */
+    private Job mediaJob(String prompt, List<byte[]> images, GenerationRequest request, int index,
+                         BlockingQueue<Job.Event> events) {
         List<Bitmap> bitmaps = new ArrayList<>();
         try {
-            for (int i = 0; i < urls.size(); i++) {
-                String param = "image_url[" + i + "]";
-                byte[] bytes = engine.images.read(urls.get(i), param);
+            for (int i = 0; i < images.size(); i++) {
                 try {
-                    bitmaps.add(Bitmap.decode(engine.projector, bytes, engine.mediaLimits));
+                    bitmaps.add(Bitmap.decode(engine.projector, images.get(i), engine.mediaLimits));
                 } catch (VisionException | IllegalArgumentException e) {
-                    throw ApiException.invalid("image " + (i + 1) + ": " + e.getMessage(), param, "invalid_image");
+                    throw ApiException.invalid("image " + (i + 1) + ": " + e.getMessage(), "image_url[" + i + "]",
+                            "invalid_image");
                 }
             }
-            Sampler sampler = request.newSampler(engine);
-            return new Job(Job.Prompt.ofMedia(prompt, bitmaps), sampler, request.generation(), engine.metrics);
+            Sampler sampler = request.newSampler(engine, index);
+            return new Job(Job.Prompt.ofMedia(prompt, bitmaps), sampler, request.generation(), engine.metrics, index,
+                    events, request.logprobs());
         } catch (RuntimeException e) {
             bitmaps.forEach(Bitmap::close);
             throw e;
@@ -94,28 +128,68 @@ final class ChatCompletionsHandler implements Router.Endpoint {
             case "system", "developer" -> ChatMessage.Role.SYSTEM;
             case "user" -> ChatMessage.Role.USER;
             case "assistant" -> ChatMessage.Role.ASSISTANT;
-            default -> throw ApiException.invalid(path + ".role must be system, developer, user or assistant, was '"
+            case "tool" -> ChatMessage.Role.TOOL;
+            default -> throw ApiException.invalid(path + ".role must be system, developer, user, assistant or tool, was '"
                     + roleName + "'", path + ".role");
         };
-        JsonNode content = m.get("content");
-        if (content == null || content.isNull()) {
-            if (role == ChatMessage.Role.ASSISTANT) {
-                return new ChatMessage(role, "");
+        List<ToolCall> calls = role == ChatMessage.Role.ASSISTANT ? toolCalls(m.get("tool_calls"), path) : List.of();
+        String toolCallId = null;
+        if (role == ChatMessage.Role.TOOL) {
+            toolCallId = Json.string(m, "tool_call_id", path + ".tool_call_id", null);
+            if (toolCallId == null || toolCallId.isEmpty()) {
+                throw ApiException.invalid("missing required parameter '" + path + ".tool_call_id'",
+                        path + ".tool_call_id", "missing_required_parameter");
             }
-            throw ApiException.invalid("missing required parameter '" + path + ".content'", path + ".content",
-                    "missing_required_parameter");
         }
-        if (content.isTextual()) {
-            return new ChatMessage(role, content.textValue());
-        }
-        if (!content.isArray()) {
+        JsonNode content = m.get("content");
+        String text;
+        if (content == null || content.isNull()) {
+            if (role != ChatMessage.Role.ASSISTANT) {
+                throw ApiException.invalid("missing required parameter '" + path + ".content'", path + ".content",
+                        "missing_required_parameter");
+            }
+            text = "";
+        } else if (content.isTextual()) {
+            text = content.textValue();
+        } else if (content.isArray()) {
+            StringBuilder parts = new StringBuilder();
+            for (int j = 0; j < content.size(); j++) {
+                parts.append(part(content.get(j), path + ".content[" + j + "]", role, imageUrls));
+            }
+            text = parts.toString();
+        } else {
             throw Json.wrongType(path + ".content", "a string or an array of content parts", content);
         }
-        StringBuilder text = new StringBuilder();
-        for (int j = 0; j < content.size(); j++) {
-            text.append(part(content.get(j), path + ".content[" + j + "]", role, imageUrls));
+        return new ChatMessage(role, text, calls, toolCallId);
+    }
+
+    /** An assistant message's tool_calls: the calls the model made earlier, sent back in the history. */
+    private static List<ToolCall> toolCalls(JsonNode node, String path) {
+        if (node == null || node.isNull()) {
+            return List.of();
         }
-        return new ChatMessage(role, text.toString());
+        if (!node.isArray()) {
+            throw Json.wrongType(path + ".tool_calls", "an array", node);
+        }
+        List<ToolCall> calls = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            String at = path + ".tool_calls[" + i + "]";
+            JsonNode c = node.get(i);
+            if (!c.isObject()) {
+                throw Json.wrongType(at, "an object", c);
+            }
+            JsonNode f = Json.required(c, "function", at + ".function");
+            String name = Json.string(f, "name", at + ".function.name", null);
+            if (name == null) {
+                throw ApiException.invalid("missing required parameter '" + at + ".function.name'",
+                        at + ".function.name", "missing_required_parameter");
+            }
+            JsonNode args = f.get("arguments");
+            String arguments = args == null || args.isNull() ? "{}" : args.isTextual() ? args.textValue() : args.toString();
+            String id = Json.string(c, "id", at + ".id", null);
+            calls.add(new ToolCall(id == null ? ToolCall.newId() : id, name, arguments));
+        }
+        return calls;
     }
 
     private String part(JsonNode part, String path, ChatMessage.Role role, List<String> imageUrls) {

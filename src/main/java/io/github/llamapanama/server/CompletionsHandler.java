@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.llamapanama.model.ContextFullException;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /** {@code POST /v1/completions}: continues a prompt string, without a chat template. */
 final class CompletionsHandler implements Router.Endpoint {
@@ -26,13 +30,23 @@ final class CompletionsHandler implements Router.Endpoint {
         if (prompt.textValue().isEmpty()) {
             throw ApiException.invalid("'prompt' must not be empty", "prompt");
         }
-        GenerationRequest request = GenerationRequest.parse(body);
+        GenerationRequest request = GenerationRequest.parse(body, false, ToolRequest.NONE);
         int[] tokens = engine.model.vocab().tokenize(prompt.textValue(), true, true);
         if (tokens.length >= engine.scheduler.slotContextSize()) {
             throw CompletionWriter.failure(new ContextFullException("the prompt has " + tokens.length
                     + " tokens but a slot holds " + engine.scheduler.slotContextSize() + " (prompt and answer)"));
         }
-        writer.respond(ex, new Job(Job.Prompt.ofTokens(tokens), request.newSampler(engine), request.generation(),
-                engine.metrics), request);
+        BlockingQueue<Job.Event> events = new LinkedBlockingQueue<>();
+        List<Job> jobs = new ArrayList<>();
+        try {
+            for (int i = 0; i < request.n(); i++) {
+                jobs.add(new Job(Job.Prompt.ofTokens(tokens), request.newSampler(engine, i), request.generation(),
+                        engine.metrics, i, events, request.logprobs()));
+            }
+        } catch (RuntimeException e) {
+            jobs.forEach(Job::release);
+            throw e;
+        }
+        writer.respond(ex, jobs, request, ToolRequest.NONE);
     }
 }

@@ -26,7 +26,8 @@ final class Engine implements AutoCloseable {
         this.config = config;
         this.model = model;
         this.projector = projector;
-        this.template = ChatTemplate.of(model, "chatml");
+        this.template = config.chatTemplate() != null ? ChatTemplate.of(config.chatTemplate(), model)
+                : ChatTemplate.of(model, "chatml");
         this.scheduler = scheduler;
         this.metrics = scheduler.metrics();
         this.images = new ImageSource(config.maxImageBytes(), config.allowedFileDirectory(), config.fetchTimeout());

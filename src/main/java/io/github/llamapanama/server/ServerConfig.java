@@ -24,11 +24,12 @@ import java.util.Objects;
  * @param threads            CPU threads for decoding; 0 = llama.cpp's default
  * @param gpuLayers          layers to offload to a GPU (-1 all)
  * @param modelName          the id {@code /v1/models} reports; null = the model's file name
+ * @param chatTemplate       Jinja chat template text that replaces the model's; null = the model's own
  */
 public record ServerConfig(Path model, Path projector, String host, int port, int parallel, int slotContextSize,
                            int queueSize, String apiKey, long maxBodyBytes, int maxImages, long maxImageBytes,
                            Path allowedFileDirectory, Duration fetchTimeout, int threads, int gpuLayers,
-                           String modelName) {
+                           String modelName, String chatTemplate) {
 
     public ServerConfig {
         Objects.requireNonNull(model, "model");
@@ -79,6 +80,7 @@ public record ServerConfig(Path model, Path projector, String host, int port, in
         private int threads;
         private int gpuLayers;
         private String modelName;
+        private String chatTemplate;
 
         private Builder(Path model) {
             this.model = model;
@@ -99,11 +101,12 @@ public record ServerConfig(Path model, Path projector, String host, int port, in
         public Builder threads(int n) { threads = n; return this; }
         public Builder gpuLayers(int n) { gpuLayers = n; return this; }
         public Builder modelName(String n) { modelName = n; return this; }
+        public Builder chatTemplate(String jinja) { chatTemplate = jinja; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(model, projector, host, port, parallel, slotContextSize, queueSize, apiKey,
                     maxBodyBytes, maxImages, maxImageBytes, allowedFileDirectory, fetchTimeout, threads, gpuLayers,
-                    modelName);
+                    modelName, chatTemplate);
         }
     }
 }

@@ -1,6 +1,7 @@
-package io.github.llamapanama.server;
+package io.github.llamapanama.sampling;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -17,6 +18,14 @@ import java.util.Set;
  * null, arrays with items (minItems/maxItems), anyOf/oneOf, const and enum. A keyword outside
  * the subset is refused ({@link UnsupportedSchemaException}) rather than silently ignored, since
  * ignoring it would let the output break the caller's schema.
+ *
+ * <p>{@link #compile} and {@link #anyObject} give whole grammars; an instance composes several
+ * schemas into one grammar (tool calls: one schema per tool inside a fixed frame):
+ * {@snippet :
+ * JsonSchemaGrammar g = JsonSchemaGrammar.create();
+ * String args = g.schema(parametersSchema);           // a rule name
+ * String grammar = g.grammar(JsonSchemaGrammar.literal("<call>") + " ws " + args);
+ * }
  */
 public final class JsonSchemaGrammar {
     /** Keywords with no effect on the grammar. */
@@ -26,8 +35,8 @@ public final class JsonSchemaGrammar {
             "items", "enum", "const", "anyOf", "oneOf", "minLength", "maxLength", "minItems", "maxItems");
 
     /** The schema uses something the compiler does not support; the message names it and where. */
-    public static final class UnsupportedSchemaException extends RuntimeException {
-        UnsupportedSchemaException(String message) {
+    public static final class UnsupportedSchemaException extends IllegalArgumentException {
+        public UnsupportedSchemaException(String message) {
             super(message);
         }
     }
@@ -48,6 +57,7 @@ public final class JsonSchemaGrammar {
 
     private final Map<String, String> rules = new LinkedHashMap<>();
     private int counter;
+    private int maxWhitespace = 8;
 
     private JsonSchemaGrammar() {
     }
@@ -57,13 +67,59 @@ public final class JsonSchemaGrammar {
         return "root ::= ws object ws\n" + PRIMITIVES;
     }
 
-    /** A grammar for JSON matching {@code schema}. */
+    /**
+     * A grammar for JSON matching {@code schema}.
+     *
+     * @throws UnsupportedSchemaException if the schema uses a keyword outside the subset
+     */
     public static String compile(JsonNode schema) {
         JsonSchemaGrammar g = new JsonSchemaGrammar();
-        String root = g.visit(schema, "#");
-        StringBuilder out = new StringBuilder("root ::= ws ").append(root).append(" ws\n");
-        g.rules.forEach((name, body) -> out.append(name).append(" ::= ").append(body).append('\n'));
-        return out.append(PRIMITIVES).toString();
+        return g.grammar("ws " + g.schema(schema) + " ws");
+    }
+
+    /** An empty composition: add schemas and rules, then make the {@link #grammar}. */
+    public static JsonSchemaGrammar create() {
+        return new JsonSchemaGrammar();
+    }
+
+    /**
+     * Adds the rules for {@code schema} and returns the GBNF expression (a rule name) that
+     * matches it. The primitive rules {@code ws}, {@code value}, {@code object}, {@code array},
+     * {@code string}, {@code number}, {@code integer}, {@code boolean} and {@code null} are always there.
+     *
+     * @throws UnsupportedSchemaException if the schema uses a keyword outside the subset
+     */
+    public String schema(JsonNode schema) {
+        return visit(schema, "#");
+    }
+
+    /** Adds a rule with this GBNF body under a fresh name and returns the name. */
+    public String rule(String body) {
+        return define("r" + (counter++), body);
+    }
+
+    /**
+     * Bounds each run of whitespace ({@code ws}) to {@code n} characters (default 8); a small
+     * bound keeps a weak model from spending its tokens on spaces.
+     */
+    public JsonSchemaGrammar maxWhitespace(int n) {
+        if (n < 0 || n > 64) {
+            throw new IllegalArgumentException("maxWhitespace must be in [0, 64], was " + n);
+        }
+        maxWhitespace = n;
+        return this;
+    }
+
+    /** The whole grammar: {@code root ::= rootBody}, the rules added so far and the primitives. */
+    public String grammar(String rootBody) {
+        StringBuilder out = new StringBuilder("root ::= ").append(rootBody).append('\n');
+        rules.forEach((name, body) -> out.append(name).append(" ::= ").append(body).append('\n'));
+        return out.append(PRIMITIVES.replace("[ \\t\\n]{0,8}", "[ \\t\\n]{0," + maxWhitespace + "}")).toString();
+    }
+
+    /** A GBNF literal matching exactly {@code text}. */
+    public static String literal(String text) {
+        return quote(text);
     }
 
     /** Returns a GBNF expression (usually a rule name) for {@code schema}. */
@@ -198,7 +254,7 @@ public final class JsonSchemaGrammar {
         for (Iterator<Map.Entry<String, JsonNode>> it = props.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String value = visit(e.getValue(), path + "/properties/" + e.getKey());
-            pairs.add(quote(Json.MAPPER.valueToTree(e.getKey()).toString()) + " ws \":\" ws " + value);
+            pairs.add(quote(JsonNodeFactory.instance.textNode(e.getKey()).toString()) + " ws \":\" ws " + value);
             needed.add(required.contains(e.getKey()));
         }
         // rest_i: properties i.. after at least one was written (each needs a comma);

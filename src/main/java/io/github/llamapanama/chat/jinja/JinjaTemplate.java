@@ -1,0 +1,152 @@
+package io.github.llamapanama.chat.jinja;
+
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.LegacyOverrides;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.lib.filter.Filter;
+import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A chat template (the Jinja text in a model's {@code tokenizer.chat_template}) rendered by
+ * Jinjava, set up as Hugging Face's {@code apply_chat_template} and llama.cpp's minja set up
+ * Jinja: blocks trimmed and left-stripped, {@code tojson} as Python's {@code json.dumps},
+ * {@code raise_exception} and {@code strftime_now}, and the Python string methods templates
+ * call ({@code startswith}, {@code endswith}, {@code strip}, {@code lstrip}, {@code rstrip},
+ * {@code upper}, {@code lower}) mapped onto Java's. Message text is data, never evaluated as a
+ * template. Thread-safe.
+ */
+public final class JinjaTemplate {
+    private static final Jinjava ENGINE = engine();
+    private static final Pattern TAG = Pattern.compile("\\{\\{.*?\\}\\}|\\{%.*?%\\}", Pattern.DOTALL);
+    private static final String[][] PYTHON_METHODS = {
+            {".startswith(", ".startsWith("}, {".endswith(", ".endsWith("},
+            {".upper()", ".toUpperCase()"}, {".lower()", ".toLowerCase()"},
+            {".lstrip()", ".stripLeading()"}, {".rstrip()", ".stripTrailing()"},
+            {".keys()", ".keySet()"},
+    };
+
+    private final String source;
+    private final String prepared;
+
+    private JinjaTemplate(String source) {
+        this.source = source;
+        this.prepared = pythonMethods(source);
+    }
+
+    /** Prepares a template; errors in it show when it is {@linkplain #render rendered}. */
+    public static JinjaTemplate of(String source) {
+        return new JinjaTemplate(source);
+    }
+
+    /** True when the text uses Jinja syntax (the name of a llama.cpp built-in template does not). */
+    public static boolean looksLikeJinja(String text) {
+        return text.contains("{{") || text.contains("{%");
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /**
+     * Renders with these variables ({@code messages}, {@code tools}, {@code add_generation_prompt},
+     * {@code bos_token}, ...).
+     *
+     * @throws TemplateException if the template raised an exception or Jinjava cannot render it
+     */
+    public String render(Map<String, ?> variables) {
+        RenderResult result;
+        try {
+            result = ENGINE.renderForResult(prepared, variables);
+        } catch (TemplateFunctions.Raised e) {
+            throw new TemplateException(e.getMessage(), true);
+        } catch (RuntimeException e) {
+            throw new TemplateException("the chat template cannot be rendered: " + e.getMessage(), false);
+        }
+        for (TemplateError error : result.getErrors()) {
+            if (error.getSeverity() != TemplateError.ErrorType.FATAL) {
+                continue;
+            }
+            for (Throwable t = error.getException(); t != null; t = t.getCause()) {
+                if (t instanceof TemplateFunctions.Raised r) {
+                    throw new TemplateException(r.getMessage(), true);
+                }
+            }
+            throw new TemplateException("the chat template cannot be rendered (line " + error.getLineno() + "): "
+                    + error.getMessage(), false);
+        }
+        return result.getOutput();
+    }
+
+    /** Python's string methods, renamed to Java's inside Jinja tags only. */
+    static String pythonMethods(String source) {
+        Matcher m = TAG.matcher(source);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String tag = m.group();
+            for (String[] pair : PYTHON_METHODS) {
+                tag = tag.replace(pair[0], pair[1]);
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(tag));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private static Jinjava engine() {
+        JinjavaConfig config = JinjavaConfig.newBuilder()
+                .withTrimBlocks(true)
+                .withLstripBlocks(true)
+                .withNestedInterpretationEnabled(false)
+                .withMaxOutputSize(64L << 20)
+                .withFailOnUnknownTokens(false)
+                .withLegacyOverrides(LegacyOverrides.newBuilder()
+                        .withUseTrimmingForNotesAndExpressions(true) // {{- ... -}} as in Jinja
+                        .withUseNaturalOperatorPrecedence(true)
+                        .withParseWhitespaceControlStrictly(true)
+                        .withKeepNullableLoopValues(true)
+                        .withUsePyishObjectMapper(true)
+                        .build())
+                .build();
+        Jinjava jinjava = new Jinjava(config);
+        jinjava.getGlobalContext().registerFilter(new ToJson());
+        try {
+            jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
+                    TemplateFunctions.class.getMethod("raiseException", Object.class)));
+            jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now",
+                    TemplateFunctions.class.getMethod("strftimeNow", String.class)));
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError(e);
+        }
+        return jinjava;
+    }
+
+    /** {@code tojson} as Hugging Face defines it: {@code json.dumps(x, ensure_ascii=False)}, optional indent. */
+    private static final class ToJson implements Filter {
+        @Override
+        public String getName() {
+            return "tojson";
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            int indent = args.length > 0 && args[0] != null && args[0].matches("\\d+") ? Integer.parseInt(args[0]) : -1;
+            return PythonJson.dumps(var, indent);
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+            Object indent = kwargs.get("indent");
+            if (indent == null && args.length > 0) {
+                indent = args[0];
+            }
+            return PythonJson.dumps(var, indent instanceof Number n ? n.intValue() : -1);
+        }
+    }
+}
