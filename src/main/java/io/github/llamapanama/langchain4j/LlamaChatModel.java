@@ -15,7 +15,9 @@ import java.util.Set;
 /**
  * A LangChain4j {@link ChatModel} running llama.cpp in this JVM: text, images and audio
  * ({@code ImageContent}, {@code AudioContent}, base64 or URL), system messages, and JSON or
- * JSON-schema response formats enforced by a grammar, so structured output always parses.
+ * JSON-schema response formats enforced by a grammar, so structured output always parses, and
+ * tools ({@code ToolSpecification}s in, {@code ToolExecutionRequest}s out, REQUIRED choices
+ * enforced by a grammar; see {@link Tools}).
  * Calls from several threads are safe: see {@link LocalModel} for the pool of contexts, and for
  * how a conversation that grows turn by turn reuses its KV cache.
  *
@@ -48,9 +50,8 @@ public final class LlamaChatModel implements ChatModel, AutoCloseable {
     @Override
     public ChatResponse doChat(ChatRequest request) {
         Requests.Plan plan = Requests.plan(request.parameters());
-        Tools.refuse(request.parameters());
-        Answer a = model.chat(Messages.turns(request.messages(), model.mediaFetcher()), plan.sampling(),
-                plan.generation());
+        Answer a = model.chat(Messages.turns(request.messages(), model.mediaFetcher()), plan.tools(), plan.sampling(),
+                plan.generation(), piece -> { }, () -> false);
         return Responses.response(a, model.name());
     }
 

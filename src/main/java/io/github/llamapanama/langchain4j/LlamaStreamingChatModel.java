@@ -5,10 +5,13 @@ import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.response.CompleteToolCall;
 import dev.langchain4j.model.chat.response.PartialResponse;
 import dev.langchain4j.model.chat.response.PartialResponseContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.chat.response.StreamingHandle;
+import io.github.llamapanama.chat.ToolCall;
+import io.github.llamapanama.chat.ToolCallStream;
 import io.github.llamapanama.provider.Answer;
 import io.github.llamapanama.provider.LocalModel;
 import io.github.llamapanama.provider.Turn;
@@ -56,7 +59,6 @@ public final class LlamaStreamingChatModel implements StreamingChatModel, AutoCl
         List<Turn> turns;
         try {
             plan = Requests.plan(request.parameters());
-            Tools.refuse(request.parameters());
             turns = Messages.turns(request.messages(), model.mediaFetcher());
         } catch (RuntimeException e) {
             handler.onError(e);
@@ -68,11 +70,21 @@ public final class LlamaStreamingChatModel implements StreamingChatModel, AutoCl
     private void run(List<Turn> turns, Requests.Plan plan, StreamingChatResponseHandler handler) {
         Handle handle = new Handle();
         PartialResponseContext context = new PartialResponseContext(handle);
+        // With tools, text is passed on as soon as it cannot begin a call, and each call once whole.
+        ToolCallStream calls = plan.tools().isEmpty() ? null : new ToolCallStream(plan.tools());
+        List<ToolCall> streamed = new java.util.ArrayList<>();
         Answer a;
         try {
-            a = model.chat(turns, plan.sampling(), plan.generation(),
-                    piece -> handler.onPartialResponse(new PartialResponse(piece.toString()), context),
-                    handle::isCancelled);
+            a = model.chat(turns, plan.tools(), plan.sampling(), plan.generation(), piece -> {
+                if (calls == null) {
+                    handler.onPartialResponse(new PartialResponse(piece.toString()), context);
+                } else {
+                    emit(calls.accept(piece.toString()), handler, context, streamed);
+                }
+            }, handle::isCancelled);
+            if (calls != null && !handle.isCancelled()) {
+                emit(calls.finish(), handler, context, streamed);
+            }
         } catch (RuntimeException | Error e) {
             if (!handle.isCancelled()) {
                 handler.onError(e);
@@ -80,7 +92,28 @@ public final class LlamaStreamingChatModel implements StreamingChatModel, AutoCl
             return;
         }
         if (!handle.isCancelled()) {
+            if (calls != null) { // the calls as streamed, with the ids the handler saw
+                a = new Answer(a.text(), streamed, a.tokens(), a.finishReason(), a.promptTokens(), a.cachedTokens(),
+                        a.completionTokens());
+            }
             handler.onCompleteResponse(Responses.response(a, model.name()));
+        }
+    }
+
+    private static void emit(List<ToolCallStream.Event> events, StreamingChatResponseHandler handler,
+                             PartialResponseContext context, List<ToolCall> streamed) {
+        for (ToolCallStream.Event e : events) {
+            switch (e) {
+                case ToolCallStream.Text t -> {
+                    if (!t.text().isEmpty()) {
+                        handler.onPartialResponse(new PartialResponse(t.text()), context);
+                    }
+                }
+                case ToolCallStream.Call c -> {
+                    streamed.add(c.call());
+                    handler.onCompleteToolCall(new CompleteToolCall(streamed.size() - 1, Tools.request(c.call())));
+                }
+            }
         }
     }
 

@@ -19,6 +19,21 @@ public final class LlamaTokenUsage extends TokenUsage {
         return cachedTokenCount;
     }
 
+    /** The sum, keeping the cached count when {@code that} is one of these too. */
+    @Override
+    public LlamaTokenUsage add(TokenUsage that) {
+        if (that == null) {
+            return this;
+        }
+        int cached = cachedTokenCount + (that instanceof LlamaTokenUsage l ? l.cachedTokenCount : 0);
+        return new LlamaTokenUsage(count(inputTokenCount()) + count(that.inputTokenCount()),
+                count(outputTokenCount()) + count(that.outputTokenCount()), cached);
+    }
+
+    private static int count(Integer n) {
+        return n == null ? 0 : n;
+    }
+
     @Override
     public String toString() {
         return "LlamaTokenUsage{input=" + inputTokenCount() + ", output=" + outputTokenCount() + ", cached="

@@ -9,6 +9,7 @@ import dev.langchain4j.data.message.Content;
 import dev.langchain4j.data.message.ImageContent;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.TextContent;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.UnsupportedFeatureException;
 import io.github.llamapanama.provider.Media;
@@ -35,6 +36,7 @@ final class Messages {
                 case SystemMessage s -> Turn.system(s.text());
                 case UserMessage u -> user(u, fetcher);
                 case AiMessage a -> assistant(a);
+                case ToolExecutionResultMessage r -> Turn.tool(r.id() == null ? "" : r.id(), r.text() == null ? "" : r.text());
                 default -> throw new UnsupportedFeatureException("llama-panama does not take " + m.type()
                         + " messages yet");
             });
@@ -43,10 +45,11 @@ final class Messages {
     }
 
     private static Turn assistant(AiMessage a) {
+        String text = a.text() == null ? "" : a.text();
         if (a.hasToolExecutionRequests()) {
-            throw new UnsupportedFeatureException("tool calls are not supported by this model yet");
+            return Turn.assistant(text, a.toolExecutionRequests().stream().map(Tools::call).toList());
         }
-        return Turn.assistant(a.text() == null ? "" : a.text());
+        return Turn.assistant(text);
     }
 
     private static Turn user(UserMessage u, MediaFetcher fetcher) {

@@ -10,7 +10,10 @@ import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.ResponseFormat;
 import dev.langchain4j.model.chat.request.ResponseFormatType;
 import dev.langchain4j.model.chat.request.json.JsonSchema;
+import io.github.llamapanama.chat.ToolSpec;
 import io.github.llamapanama.generation.GenerationParams;
+
+import java.util.List;
 import io.github.llamapanama.sampling.SamplingParams;
 import io.github.llamapanama.sampling.JsonSchemaGrammar;
 
@@ -20,7 +23,7 @@ final class Requests {
 
     private Requests() {}
 
-    record Plan(SamplingParams sampling, GenerationParams generation) {}
+    record Plan(SamplingParams sampling, GenerationParams generation, List<ToolSpec> tools) {}
 
     static Plan plan(ChatRequestParameters p) {
         SamplingParams.Builder s = SamplingParams.builder();
@@ -50,8 +53,12 @@ final class Requests {
                 s.penaltyRepeat(l.repeatPenalty().floatValue());
             }
         }
+        List<ToolSpec> tools = Tools.specs(p);
         String grammar = grammar(p.responseFormat());
         if (grammar != null) {
+            if (!tools.isEmpty()) {
+                throw new UnsupportedFeatureException("a JSON response format and tools in one request: choose one");
+            }
             s.grammar(grammar);
         }
         GenerationParams g = GenerationParams.defaults();
@@ -61,7 +68,7 @@ final class Requests {
         if (p.stopSequences() != null && !p.stopSequences().isEmpty()) {
             g = g.withStopStrings(p.stopSequences().toArray(String[]::new));
         }
-        return new Plan(s.build(), g);
+        return new Plan(Tools.constrain(s.build(), tools, p), g, tools);
     }
 
     /**

@@ -12,11 +12,13 @@ final class Responses {
 
     static ChatResponse response(Answer a, String modelName) {
         return ChatResponse.builder()
-                .aiMessage(AiMessage.from(a.text()))
+                .aiMessage(a.toolCalls().isEmpty() ? AiMessage.from(a.text())
+                        : AiMessage.builder().text(a.text().isEmpty() ? null : a.text())
+                                .toolExecutionRequests(a.toolCalls().stream().map(Tools::request).toList()).build())
                 .metadata(ChatResponseMetadata.builder()
                         .modelName(modelName)
                         .tokenUsage(new LlamaTokenUsage(a.promptTokens(), a.completionTokens(), a.cachedTokens()))
-                        .finishReason(finishReason(a.finishReason()))
+                        .finishReason(a.toolCalls().isEmpty() ? finishReason(a.finishReason()) : FinishReason.TOOL_EXECUTION)
                         .build())
                 .build();
     }

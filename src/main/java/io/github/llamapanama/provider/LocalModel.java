@@ -2,6 +2,8 @@ package io.github.llamapanama.provider;
 
 import io.github.llamapanama.chat.ChatMessage;
 import io.github.llamapanama.chat.ChatTemplate;
+import io.github.llamapanama.chat.ToolCallStream;
+import io.github.llamapanama.chat.ToolSpec;
 import io.github.llamapanama.embedding.Embedder;
 import io.github.llamapanama.generation.Generation;
 import io.github.llamapanama.generation.GenerationParams;
@@ -151,6 +153,19 @@ public final class LocalModel implements AutoCloseable {
      */
     public Answer chat(List<Turn> turns, SamplingParams sampling, GenerationParams generation, PieceListener listener,
                        BooleanSupplier cancelled) {
+        return chat(turns, List.of(), sampling, generation, listener, cancelled);
+    }
+
+    /**
+     * Like {@link #chat(List, SamplingParams, GenerationParams, PieceListener, BooleanSupplier)},
+     * with tools the model may call: the template shows them (the model's Jinja template, or the
+     * Hermes system prompt for one that cannot), and the answer's {@code <tool_call>} blocks come
+     * back parsed as {@link Answer#toolCalls()}. Constrain {@code sampling} with
+     * {@link io.github.llamapanama.chat.ToolGrammar} to force a call. {@code listener} gets the raw
+     * text, calls included.
+     */
+    public Answer chat(List<Turn> turns, List<ToolSpec> tools, SamplingParams sampling, GenerationParams generation,
+                       PieceListener listener, BooleanSupplier cancelled) {
         Objects.requireNonNull(sampling, "sampling");
         Objects.requireNonNull(generation, "generation");
         if (turns.isEmpty()) {
@@ -160,17 +175,23 @@ public final class LocalModel implements AutoCloseable {
         List<ChatMessage> messages = new ArrayList<>(turns.size());
         List<Media> media = new ArrayList<>();
         for (Turn t : turns) {
-            messages.add(new ChatMessage(t.role(), t.render(marker)));
+            messages.add(t.message(marker));
             media.addAll(t.media());
         }
         if (!media.isEmpty() && projector == null) {
             throw new VisionException("this model has no projector (mmproj): it cannot read images or audio");
         }
-        String prompt = template.apply(messages, true);
+        String prompt = tools.isEmpty() ? template.apply(messages, true) : template.render(messages, tools, true);
         List<String> ids = media.stream().map(Media::id).toList();
         Slot slot = slots.acquire(s -> s.reusable(prompt, ids).textLength());
         try (Sampler sampler = Sampler.of(sampling, model.vocab(), contextParams.contextSize())) {
-            return run(slot, prompt, media, ids, sampler, generation, listener, cancelled);
+            Answer raw = run(slot, prompt, media, ids, sampler, generation, listener, cancelled);
+            if (tools.isEmpty()) {
+                return raw;
+            }
+            ToolCallStream.Parsed parsed = ToolCallStream.parse(raw.text(), tools);
+            return new Answer(parsed.content(), parsed.toolCalls(), raw.tokens(), raw.finishReason(), raw.promptTokens(),
+                    raw.cachedTokens(), raw.completionTokens());
         } catch (RuntimeException | Error e) {
             slot.forget();
             throw e;
@@ -216,7 +237,7 @@ public final class LocalModel implements AutoCloseable {
             }
             int decoded = generator.position() - promptEnd;
             slot.answered(text(r.tokens(), decoded), generator.position());
-            return new Answer(text.toString(), r.tokens(), r.finishReason(), promptEnd, from.position(), r.tokens().length);
+            return new Answer(text.toString(), List.of(), r.tokens(), r.finishReason(), promptEnd, from.position(), r.tokens().length);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.github.llamapanama.provider;
 
 import io.github.llamapanama.chat.ChatMessage;
+import io.github.llamapanama.chat.ToolCall;
 import io.github.llamapanama.vision.VisionChat;
 
 import java.util.ArrayList;
@@ -12,14 +13,35 @@ import java.util.Objects;
  * and media in order. A media item becomes the projector's marker followed by a newline, as the
  * server renders an {@code image_url} part.
  */
-public record Turn(ChatMessage.Role role, List<Part> parts) {
+public record Turn(ChatMessage.Role role, List<Part> parts, List<ToolCall> toolCalls, String toolCallId) {
 
     public Turn {
         Objects.requireNonNull(role, "role");
         parts = List.copyOf(parts);
+        toolCalls = List.copyOf(toolCalls);
+        if (!toolCalls.isEmpty() && role != ChatMessage.Role.ASSISTANT) {
+            throw new IllegalArgumentException("only assistant messages carry tool calls");
+        }
+        if ((toolCallId != null) != (role == ChatMessage.Role.TOOL)) {
+            throw new IllegalArgumentException("a tool message, and only a tool message, names the call it answers");
+        }
         if (role != ChatMessage.Role.USER && parts.stream().anyMatch(Media.class::isInstance)) {
             throw new IllegalArgumentException("media are allowed in user messages only");
         }
+    }
+
+    public Turn(ChatMessage.Role role, List<Part> parts) {
+        this(role, parts, List.of(), null);
+    }
+
+    /** An assistant turn that called tools ({@code text} may be empty). */
+    public static Turn assistant(String text, List<ToolCall> calls) {
+        return new Turn(ChatMessage.Role.ASSISTANT, List.of(Part.text(text)), calls, null);
+    }
+
+    /** A tool's result, answering the call with this id. */
+    public static Turn tool(String toolCallId, String result) {
+        return new Turn(ChatMessage.Role.TOOL, List.of(Part.text(result)), List.of(), toolCallId);
     }
 
     public static Turn system(String text) {
@@ -54,6 +76,11 @@ public record Turn(ChatMessage.Role role, List<Part> parts) {
     /** The media of this turn, in order. */
     public List<Media> media() {
         return parts.stream().filter(Media.class::isInstance).map(Media.class::cast).toList();
+    }
+
+    /** This turn as the chat template takes it, each media item as {@code marker} and a newline. */
+    ChatMessage message(String marker) {
+        return new ChatMessage(role, render(marker), toolCalls, toolCallId);
     }
 
     /** The text with each media item as {@code marker} and a newline. */
