@@ -9,6 +9,7 @@
 import dev.langchain4j.data.message.ImageContent;
 import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.request.ChatRequest;
 import io.github.llamapanama.langchain4j.LlamaChatModel;
 
 import java.nio.file.Files;
@@ -21,7 +22,8 @@ public class DescribeImageLangChain4j {
         try (var model = LlamaChatModel.builder().modelPath(Path.of(a[0])).mmprojPath(Path.of(a[1])).build()) {
             var image = ImageContent.from(Base64.getEncoder().encodeToString(Files.readAllBytes(Path.of(a[2]))), "image/jpeg");
             var question = TextContent.from(a.length > 3 ? a[3] : "Describe this image.");
-            System.out.println(model.chat(UserMessage.from(image, question)).aiMessage().text());
+            var request = ChatRequest.builder().messages(UserMessage.from(image, question)).maxOutputTokens(256).build();
+            System.out.println(model.chat(request).aiMessage().text());
         }
     }
 }
