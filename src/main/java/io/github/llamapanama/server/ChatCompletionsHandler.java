@@ -17,10 +17,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * {@code POST /v1/chat/completions}: messages with string content or content parts (text and
- * image_url), tool calls and tool results, formatted by the model's own Jinja chat template
- * (with tools when the request has them); images go through the projector. {@code n} choices
- * are n jobs that share one event queue.
+ * {@code POST /v1/chat/completions}: messages with string content or content parts (text,
+ * image_url and input_audio), tool calls and tool results, formatted by the model's own Jinja chat
+ * template (with tools when the request has them); images and audio go through the projector.
+ * {@code n} choices are n jobs that share one event queue.
  */
 final class ChatCompletionsHandler implements Router.Endpoint {
     private final Engine engine;
@@ -225,8 +225,31 @@ final class ChatCompletionsHandler implements Router.Endpoint {
                 // The marker the projector replaces by the image's embeddings.
                 return (engine.projector == null ? "" : engine.projector.mediaMarker()) + "\n";
             }
-            default -> throw ApiException.invalid(path + ".type must be text or image_url, was '" + type + "'",
-                    path + ".type");
+            case "input_audio" -> {
+                if (role != ChatMessage.Role.USER) {
+                    throw ApiException.invalid("audio is allowed in user messages only", path);
+                }
+                JsonNode audio = Json.required(part, "input_audio", path + ".input_audio");
+                if (!audio.isObject()) {
+                    throw Json.wrongType(path + ".input_audio", "an object", audio);
+                }
+                String data = Json.string(audio, "data", path + ".input_audio.data", null);
+                String format = Json.string(audio, "format", path + ".input_audio.format", null);
+                if (data == null || format == null) {
+                    String missing = path + ".input_audio." + (data == null ? "data" : "format");
+                    throw ApiException.invalid("missing required parameter '" + missing + "'", missing,
+                            "missing_required_parameter");
+                }
+                if (!List.of("wav", "mp3", "flac").contains(format)) {
+                    throw ApiException.invalid(path + ".input_audio.format must be wav, mp3 or flac, was '" + format + "'",
+                            path + ".input_audio.format");
+                }
+                // base64 as OpenAI sends it: read through the same size-checked path as an image data URI
+                imageUrls.add("data:audio/" + format + ";base64," + data);
+                return (engine.projector == null ? "" : engine.projector.mediaMarker()) + "\n";
+            }
+            default -> throw ApiException.invalid(path + ".type must be text, image_url or input_audio, was '" + type
+                    + "'", path + ".type");
         }
     }
 }

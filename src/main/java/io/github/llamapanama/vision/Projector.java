@@ -1,5 +1,6 @@
 package io.github.llamapanama.vision;
 
+import io.github.llamapanama.Llama;
 import io.github.llamapanama.LlamaException;
 import io.github.llamapanama.gguf.GgufFile;
 import io.github.llamapanama.gguf.GgufFormatException;
@@ -107,6 +108,16 @@ public final class Projector extends NativeResource {
                         + gguf.architecture().orElse("") + "', not 'clip'): pass the mmproj file, not the model");
             }
             Optional<String> type = gguf.string("clip.projector_type");
+            if (type.equals(Optional.of("ultravox"))) {
+                // clip.cpp at ea1431b0 pads the 1500 encoder positions of a 30 s chunk to a multiple of
+                // the stack factor but counts 3000 / factor / 2 output tokens, and aborts when they differ.
+                long factor = gguf.integer("clip.audio.projector.stack_factor").orElse(0);
+                if (factor < 1 || 1500 % factor != 0) {
+                    throw new VisionException("Ultravox projector " + mmproj.getFileName() + " has stack factor " + factor
+                            + ", which does not divide the 1500 encoder positions of an audio chunk: llama.cpp "
+                            + Llama.llamaCppCommit().substring(0, 8) + " would abort on any audio with it");
+                }
+            }
             Optional<OutputWidth> where = type.map(OUTPUT_WIDTH::get);
             Optional<GgufTensorInfo> out = where.flatMap(w -> gguf.tensor(w.tensor()));
             if (out.isPresent() && out.get().dimensions() > where.get().dimension()) {

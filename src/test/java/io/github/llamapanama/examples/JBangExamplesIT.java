@@ -84,7 +84,8 @@ class JBangExamplesIT {
         for (Node n = dependencies.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element d && d.getTagName().equals("dependency")) {
                 String scope = text(d, "scope");
-                if (scope == null || scope.equals("compile") || scope.equals("runtime")) {
+                boolean optional = "true".equals(text(d, "optional")); // the framework integrations
+                if (!optional && (scope == null || scope.equals("compile") || scope.equals("runtime"))) {
                     String version = text(d, "version");
                     assertTrue(version != null && !version.contains("${"), "a literal version: " + d.getTextContent());
                     deps.append("    <dependency><groupId>").append(text(d, "groupId"))
@@ -119,6 +120,12 @@ class JBangExamplesIT {
     private static String text(Element parent, String tag) {
         Element e = child(parent, tag);
         return e == null ? null : e.getTextContent().strip();
+    }
+
+    @Test
+    void theLangChain4jScriptDescribesAnImage() throws Exception {
+        String out = runExample("DescribeImageLangChain4j.java", null, model, mmproj, image, "What's in it?");
+        assertFalse(out.isBlank(), "an answer");
     }
 
     @Test
