@@ -155,7 +155,10 @@ class PromptCacheServerTest {
         assertEquals(encoded + 1, metric(cached, "llama_images_encoded_total"), "served from the image cache");
         assertEquals(hits + 1, metric(cached, "llama_image_cache_hits_total"));
         assertTrue(r3.at("/timings/prompt_n").asInt() >= imageTokens, "its embeddings are decoded: " + r3.get("timings"));
-        assertEquals(answer(chat(plain, other, ANSWER)), answer(r3));
+        // No answer comparison here: r3 reuses a few-token prefix from another slot, so its prompt is
+        // split into other batches than the uncached run's, and on this random-weight model a near-tie
+        // can flip a greedy token (llama.cpp's sums are not bit-exact across batch shapes). Equality
+        // with the cache is asserted where the batches match: the second turn above, and the text test.
 
         // One pixel differs: another hash, so neither cache may serve it.
         double misses = metric(cached, "llama_image_cache_misses_total");
