@@ -68,6 +68,9 @@ final class ImageMutator {
                     what.append("; flip ").append(flips);
                 }
                 case 2 -> {
+                    if (b.length < 4) { // an earlier truncation left no room for a 4-byte field
+                        continue;
+                    }
                     int at = r.nextInt(Math.max(1, Math.min(b.length - 4, 64)));
                     int[] edges = {0, 1, 0xFF, 0xFFFF, 0x7FFF, 0x8000, 0x7FFFFFFF, -1};
                     int v = edges[r.nextInt(edges.length)];
