@@ -9,6 +9,13 @@ import java.io.Serializable;
 /** A fixed prompt, or a string column holding one per row. */
 record Prompts(String fixed, int column, String name) implements Serializable {
 
+    /** A transform takes a fixed prompt or a prompt column, exactly one of them. */
+    static void requireOne(String fixed, String column) {
+        if ((fixed == null) == (column == null)) {
+            throw new IllegalArgumentException("give a prompt or a promptColumn (one of them)");
+        }
+    }
+
     static Prompts of(StructType schema, String fixed, String column) {
         if (column == null) {
             return new Prompts(fixed, -1, null);

@@ -41,9 +41,7 @@ public final class VideoTransform implements Serializable {
         this.promptColumn = b.promptColumn;
         this.frames = b.frames;
         this.maxTiles = b.maxTiles;
-        if ((prompt == null) == (promptColumn == null)) {
-            throw new IllegalArgumentException("give a prompt or a promptColumn (one of them)");
-        }
+        Prompts.requireOne(prompt, promptColumn);
         if (settings.files().mmproj() == null) {
             throw new IllegalArgumentException("a video transform needs a projector (mmproj)");
         }

@@ -41,9 +41,7 @@ public final class VisionTransform implements Serializable {
         this.prompt = b.prompt;
         this.promptColumn = b.promptColumn;
         this.maxTiles = b.maxTiles;
-        if ((prompt == null) == (promptColumn == null)) {
-            throw new IllegalArgumentException("give a prompt or a promptColumn (one of them)");
-        }
+        Prompts.requireOne(prompt, promptColumn);
         if (settings.files().mmproj() == null) {
             throw new IllegalArgumentException("a vision transform needs a projector (mmproj)");
         }
