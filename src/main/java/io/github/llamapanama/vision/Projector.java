@@ -282,18 +282,24 @@ public final class Projector extends NativeResource {
                             tilesLeft = tilesPerMedia[item];
                         }
                     }
-                    rc = LlamaNative.mtmd_encode_chunk(ctx, chunk);
+                    int tokens = (int) LlamaNative.mtmd_input_chunk_get_n_tokens(chunk);
+                    MemorySegment embd = call.allocate((long) tokens * model.embeddingSize() * Float.BYTES);
+                    synchronized (this) { // one output buffer per mtmd context: copy it out before another encode
+                        rc = LlamaNative.mtmd_encode_chunk(ctx, chunk);
+                        if (rc == 0) {
+                            embd.copyFrom(LlamaNative.mtmd_get_output_embd(ctx).reinterpret(embd.byteSize()));
+                        }
+                    }
                     long t1 = System.nanoTime();
                     encode += t1 - t0;
                     if (rc != 0) {
                         throw new VisionException("mtmd could not encode media chunk " + i + " (" + rc + ")");
                     }
                     if (usesMrope()) { // M-RoPE positions: mtmd's helper lays them out (and prints progress to stdout)
-                        rc = LlamaNative.mtmd_helper_decode_image_chunk(ctx, lctx, chunk, LlamaNative.mtmd_get_output_embd(ctx),
+                        rc = LlamaNative.mtmd_helper_decode_image_chunk(ctx, lctx, chunk, embd,
                                 position, seqId, context.batchSize(), newPos);
                     } else {
-                        int tokens = (int) LlamaNative.mtmd_input_chunk_get_n_tokens(chunk);
-                        decodeEmbeddings(context, LlamaNative.mtmd_get_output_embd(ctx), tokens, position, seqId, last);
+                        decodeEmbeddings(context, embd, tokens, position, seqId, last);
                         newPos.set(ValueLayout.JAVA_INT, 0, position + tokens);
                         rc = 0;
                     }

@@ -1,0 +1,47 @@
+# Fixes llama-panama applies to the pinned llama.cpp tree before building it: bugs fixed upstream
+# after the pinned commit that a Java binding trips over. Each fix is an exact text replacement;
+# it is applied once (a file is rewritten only when its text changes, so rebuilds stay
+# incremental), and configuring fails when a file holds neither the original nor the fixed text.
+#
+# 1. sgemm's shared chunk counter (upstream: ggml-org/llama.cpp#14035, after b5582).
+#    tinyBLAS::gemm hands out work through a function-static std::atomic, one counter for the
+#    whole process. Two graphs computing at once (two contexts, or a decode beside an mtmd image
+#    encode, on different threads) take chunks from each other's counter: tiles are skipped and
+#    the output keeps whatever the buffer held (NaN or stale values). Any x86 CPU variant with
+#    AVX or better uses sgemm for F16/BF16/F32/Q8_0/Q4_0 weights. As upstream did, the counter
+#    moves into the compute's own threadpool (the one ggml's mul_mat chunking already uses).
+
+function(llama_panama_replace file before after)
+    file(READ "${file}" text)
+    string(FIND "${text}" "${after}" fixed_at)
+    if(NOT fixed_at EQUAL -1)
+        return()
+    endif()
+    string(FIND "${text}" "${before}" found_at)
+    if(found_at EQUAL -1)
+        message(FATAL_ERROR "llama-panama fix: ${file} holds neither the pinned text nor the fix:\n${before}")
+    endif()
+    string(REPLACE "${before}" "${after}" text "${text}")
+    file(WRITE "${file}" "${text}")
+    message(STATUS "llama-panama fix applied to ${file}")
+endfunction()
+
+function(llama_panama_apply_fixes src)
+    set(cpu "${src}/ggml/src/ggml-cpu")
+    llama_panama_replace("${cpu}/ggml-cpu-impl.h"
+        "void ggml_barrier(struct ggml_threadpool * tp);\n"
+        "void ggml_barrier(struct ggml_threadpool * tp);\n\n// llama-panama fix: per-compute work counter for sgemm (see cmake/llama-cpp-fixes.cmake)\nvoid ggml_threadpool_chunk_set(struct ggml_threadpool * tp, int value);\nint  ggml_threadpool_chunk_add(struct ggml_threadpool * tp, int value);\n")
+    llama_panama_replace("${cpu}/ggml-cpu.c"
+        "#if defined(__gnu_linux__)\nstatic cpu_set_t ggml_get_numa_affinity(void) {"
+        "// llama-panama fix: per-compute work counter for sgemm (see cmake/llama-cpp-fixes.cmake)\nvoid ggml_threadpool_chunk_set(struct ggml_threadpool * tp, int value) {\n    atomic_store_explicit(&tp->current_chunk, value, memory_order_relaxed);\n}\n\nint ggml_threadpool_chunk_add(struct ggml_threadpool * tp, int value) {\n    return atomic_fetch_add_explicit(&tp->current_chunk, value, memory_order_relaxed);\n}\n\n#if defined(__gnu_linux__)\nstatic cpu_set_t ggml_get_numa_affinity(void) {")
+    set(sgemm "${cpu}/llamafile/sgemm.cpp")
+    llama_panama_replace("${sgemm}"
+        "        static std::atomic<int64_t> current_chunk;\n"
+        "        // llama-panama fix: the counter lives in this compute's threadpool (cmake/llama-cpp-fixes.cmake)\n")
+    llama_panama_replace("${sgemm}"
+        "std::atomic_store_explicit(&current_chunk, (int64_t)params->nth, std::memory_order_relaxed);"
+        "ggml_threadpool_chunk_set(params->threadpool, (int) params->nth);")
+    llama_panama_replace("${sgemm}"
+        "job = std::atomic_fetch_add_explicit(&current_chunk, (int64_t)1, std::memory_order_relaxed);"
+        "job = ggml_threadpool_chunk_add(params->threadpool, 1);")
+endfunction()
