@@ -56,8 +56,8 @@ public final class EmbeddingTransform implements Serializable {
             ContextParams params = ContextParams.builder().threads(TaskScope.threads(settings)).pooling(pooling)
                     .maxSequences(settings.sequences()).build();
             Embedder embedder = loaded.pool.take(params, Embedder.class, () -> Embedder.create(loaded.model, params));
-            Runnable end = TaskScope.once(loaded.computeLock, () -> loaded.pool.giveBack(params, embedder));
-            return new Groups(rows, embedder, loaded.computeLock, end);
+            Runnable end = TaskScope.once(() -> loaded.pool.giveBack(params, embedder));
+            return new Groups(rows, embedder, end);
         }
 
         /** Reads up to rowsInFlight rows, embeds them together, hands them out, reads the next group. */
@@ -66,12 +66,10 @@ public final class EmbeddingTransform implements Serializable {
             private final Runnable end;
             private final ArrayDeque<Row> ready = new ArrayDeque<>();
             private final Embedder embedder;
-            private final java.util.concurrent.locks.ReentrantLock computeLock;
 
-            Groups(Iterator<Row> rows, Embedder embedder, java.util.concurrent.locks.ReentrantLock computeLock, Runnable end) {
+            Groups(Iterator<Row> rows, Embedder embedder, Runnable end) {
                 this.rows = rows;
                 this.embedder = embedder;
-                this.computeLock = computeLock;
                 this.end = end;
             }
 
@@ -83,12 +81,7 @@ public final class EmbeddingTransform implements Serializable {
                     while (group.size() < settings.rowsInFlight() && rows.hasNext()) {
                         group.add(rows.next());
                     }
-                    computeLock.lock();
-                    try {
-                        ready.addAll(embed(group));
-                    } finally {
-                        computeLock.unlock();
-                    }
+                    ready.addAll(embed(group));
                 }
                 if (ready.isEmpty()) {
                     end.run();

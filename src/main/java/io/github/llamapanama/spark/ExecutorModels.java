@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The models of this executor JVM: each model and projector is loaded once, on the first task
@@ -33,14 +32,6 @@ final class ExecutorModels {
         final Model model;
         final Projector projector;
         final ChatTemplate template;
-        /**
-         * Held around every native compute call of this model's tasks (a decode step, a prompt
-         * with its image, an embedding batch, freeing the thread's OpenMP team): mtmd encodes into
-         * one output buffer per projector, and at the pinned commit two contexts of one model
-         * decoding at once on different threads were seen to give different answers than alone.
-         * Tasks interleave step by step instead, each step with its task's threads.
-         */
-        final ReentrantLock computeLock = new ReentrantLock();
         final ResourcePool pool = new ResourcePool();
 
         Loaded(Model model, Projector projector) {

@@ -105,12 +105,7 @@ final class GenerationPartition implements Iterator<Row> {
                     throw new IllegalStateException("row " + head.number + " is neither running nor waiting");
                 }
                 TaskScope.checkKilled();
-                loaded.computeLock.lock();
-                try {
-                    batch.step();
-                } finally {
-                    loaded.computeLock.unlock();
-                }
+                batch.step();
             }
         }
     }
@@ -146,14 +141,11 @@ final class GenerationPartition implements Iterator<Row> {
         while (batch.freeSlots() > 0 && !waiting.isEmpty()) {
             Pending p = waiting.pollFirst();
             Sampler sampler = settings.sampler(loaded.model.vocab());
-            loaded.computeLock.lock();
             try {
                 p.work.admit(batch, sampler, params, p);
             } catch (RuntimeException e) {
                 sampler.close(); // idempotent: a failed admission has usually closed it already
                 fail(p, e);
-            } finally {
-                loaded.computeLock.unlock();
             }
         }
     }
@@ -177,7 +169,7 @@ final class GenerationPartition implements Iterator<Row> {
             throw e;
         }
         batch = b;
-        end = TaskScope.once(loaded.computeLock, () -> {
+        end = TaskScope.once(() -> {
             b.close();
             context.kvCache().clear();
             loaded.pool.giveBack(cp, context);

@@ -4,7 +4,6 @@ import io.github.llamapanama.Llama;
 import org.apache.spark.TaskContext;
 
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 
 /** The Spark task a partition runs in: its cpus, its end, its kill flag. */
 final class TaskScope {
@@ -33,19 +32,14 @@ final class TaskScope {
      * the task's thread, which then frees its OpenMP team: Spark's task threads live on in the
      * executor's pool, and an idle team on one of them slows the threads that decode next.
      */
-    static Runnable once(ReentrantLock computeLock, Runnable end) {
+    static Runnable once(Runnable end) {
         AtomicBoolean done = new AtomicBoolean();
         Runnable r = () -> {
             if (done.compareAndSet(false, true)) {
-                computeLock.lock();
                 try {
                     end.run();
                 } finally {
-                    try {
-                        Llama.releaseComputeThreads();
-                    } finally {
-                        computeLock.unlock();
-                    }
+                    Llama.releaseComputeThreads();
                 }
             }
         };

@@ -58,11 +58,8 @@ final class VisionPrompt {
             }
             messages.add(ChatMessage.user(text.replace(VisionChat.IMAGE, marker)));
             String prompt = loaded.template.apply(messages, true);
-            loaded.computeLock.lock();
             try (InputChunks chunks = projector.tokenize(prompt, media, true)) {
                 return projector.evaluate(context, chunks, 0, sequence, perItem).position();
-            } finally {
-                loaded.computeLock.unlock();
             }
         } finally {
             tiles.forEach(Bitmap::close);
