@@ -26,7 +26,7 @@ import java.util.Locale;
  * Images per second through {@link VisionBatch} directly and through {@link VisionTransform} on
  * Spark {@code local[N]}, on the same images, prompt and greedy answers (so the same tokens),
  * with the same cores: the direct run's context gets N threads, and so does each Spark task
- * ({@code spark.task.cpus} = N: the tasks of one executor take turns at native calls anyway).
+ * ({@code spark.task.cpus} = N: one task at a time, like the one direct context).
  *
  * <pre>
  * mvn -q test-compile exec:exec@spark-bench [-Dspark.bench.args="--images 32 --max-tokens 32 --cores 2 --sequences 8"]
