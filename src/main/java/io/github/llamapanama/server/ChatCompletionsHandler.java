@@ -152,9 +152,15 @@ final class ChatCompletionsHandler implements Router.Endpoint {
         } else if (content.isTextual()) {
             text = content.textValue();
         } else if (content.isArray()) {
+            // Parts joined by newlines, media parts as the projector's marker: llama-server's
+            // convention (common_chat_msgs_to_json_oaicompat), so both servers see one prompt.
             StringBuilder parts = new StringBuilder();
             for (int j = 0; j < content.size(); j++) {
-                parts.append(part(content.get(j), path + ".content[" + j + "]", role, imageUrls));
+                String t = part(content.get(j), path + ".content[" + j + "]", role, imageUrls);
+                if (!parts.isEmpty()) {
+                    parts.append('\n');
+                }
+                parts.append(t);
             }
             text = parts.toString();
         } else {
@@ -223,7 +229,7 @@ final class ChatCompletionsHandler implements Router.Endpoint {
                 }
                 imageUrls.add(url);
                 // The marker the projector replaces by the image's embeddings.
-                return (engine.projector == null ? "" : engine.projector.mediaMarker()) + "\n";
+                return engine.projector == null ? "" : engine.projector.mediaMarker();
             }
             case "input_audio" -> {
                 if (role != ChatMessage.Role.USER) {
@@ -246,7 +252,7 @@ final class ChatCompletionsHandler implements Router.Endpoint {
                 }
                 // base64 as OpenAI sends it: read through the same size-checked path as an image data URI
                 imageUrls.add("data:audio/" + format + ";base64," + data);
-                return (engine.projector == null ? "" : engine.projector.mediaMarker()) + "\n";
+                return engine.projector == null ? "" : engine.projector.mediaMarker();
             }
             default -> throw ApiException.invalid(path + ".type must be text, image_url or input_audio, was '" + type
                     + "'", path + ".type");

@@ -25,7 +25,11 @@ final class LlamaServerProcess implements ServerUnderTest {
                 "-np", Integer.toString(s.slots()),
                 "-c", Integer.toString(s.slots() * s.slotContext()),
                 "-t", Integer.toString(s.threads()), "-tb", Integer.toString(s.threads()),
-                "--no-webui"));
+                "--no-webui",
+                // Render the model's own Jinja template, as llama-panama's server does: without it
+                // llama-server falls back to plain ChatML and drops the template's default system
+                // prompt (~150 tokens on the fixtures), and the two would answer different prompts.
+                "--jinja"));
         if (s.mmproj() != null) {
             cmd.addAll(List.of("--mmproj", s.mmproj().toString()));
         }
