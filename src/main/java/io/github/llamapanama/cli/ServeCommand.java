@@ -70,8 +70,8 @@ final class ServeCommand implements Callable<Integer> {
     long imageCacheMb;
 
     @Option(names = "--prefill-chunk", defaultValue = "128", paramLabel = "TOKENS",
-            description = "most prompt tokens evaluated per step, between the running streams' tokens "
-                    + "(default ${DEFAULT-VALUE})")
+            description = "most prompt tokens evaluated per step, between the running streams' tokens; "
+                    + "with none running, a whole batch (default ${DEFAULT-VALUE})")
     int prefillChunk;
 
     @Option(names = "--max-tiles", defaultValue = "1", paramLabel = "N",

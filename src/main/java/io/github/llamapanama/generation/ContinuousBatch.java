@@ -24,7 +24,8 @@ import java.util.Objects;
  * <p><b>Chunked prefill.</b> Admitting a {@link SlotPrompt} evaluates nothing: each step
  * evaluates at most {@code prefillBudget} prompt tokens (or media embeddings) of the slots that
  * are still reading their prompt, in the same batch as the next token of every running slot,
- * so a long prompt does not stop the other streams. A media item that is not
+ * so a long prompt does not stop the other streams; while no slot is generating, prompts are read
+ * a whole batch at a time. A media item that is not
  * {@linkplain PromptMedia#ready() ready} yet (being encoded elsewhere) makes its slot wait
  * while the others go on.
  *
@@ -394,7 +395,9 @@ public final class ContinuousBatch implements AutoCloseable {
             stepBatch.add(s.pendingToken, s.position, s.seq.id, true);
         }
         int advanced = generating.size();
-        int budget = Math.min(prefillBudget, stepBatch.capacity() - stepBatch.size());
+        // The budget protects running streams from a long prefill step; with none running there is
+        // nobody to wait, and a whole batch of prompt is evaluated faster than chunks of it.
+        int budget = generating.isEmpty() ? stepBatch.capacity() : Math.min(prefillBudget, stepBatch.capacity() - stepBatch.size());
         reading.clear();
         reading.addAll(prefilling);
         for (int i = 0; i < reading.size(); i++) {

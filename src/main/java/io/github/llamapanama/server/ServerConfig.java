@@ -30,7 +30,8 @@ import java.util.Objects;
  * @param imageCacheMb       size bound of the image embedding cache in MiB, across slots and
  *                           requests; 0 turns it off (default 128)
  * @param prefillChunk       most prompt tokens (or image embeddings) evaluated per step, between
- *                           the decode steps of running streams (default 128)
+ *                           the decode steps of running streams (default 128); with none
+ *                           running, a prompt is read a whole batch at a time
  * @param maxTiles           cut each image into up to this many 448x448 tiles plus a thumbnail,
  *                           as InternVL's dynamic preprocessing does (default 1: one tile, as
  *                           llama.cpp); the image cache keeps each tile
