@@ -41,6 +41,10 @@ final class HparamsCheck {
                 throw fail(a + ".rope.scaling.type", "is '" + v + "', expected one of " + ROPE_SCALING);
             }
         });
+        // ggml_norm and ggml_rms_norm assert eps >= 0 when the graph runs (NaN fails it too)
+        for (String k : new String[] {a + ".attention.layer_norm_epsilon", a + ".attention.layer_norm_rms_epsilon"}) {
+            checkEpsilon(gguf, k);
+        }
         long embd = scalar(gguf, a + ".embedding_length", 0, Integer.MAX_VALUE);
         long[] heads = perLayer(gguf, a + ".attention.head_count", layers);
         long[] kvHeads = perLayer(gguf, a + ".attention.head_count_kv", layers);
@@ -60,6 +64,19 @@ final class HparamsCheck {
                         + ": it must divide the head count " + h);
             }
         }
+    }
+
+    /** A norm epsilon, when present as a number: finite and not negative. */
+    static void checkEpsilon(GgufFile gguf, String key) {
+        gguf.value(key).ifPresent(v -> {
+            if (v.isArray() || !(v.type().isFloat() || v.type().isInteger())) {
+                return; // llama.cpp's typed getter refuses a wrong type itself
+            }
+            double eps = v.asDouble();
+            if (!(eps >= 0) || Double.isInfinite(eps)) {
+                throw fail(key, "is " + eps + ", expected a finite value >= 0 (ggml's norms assert on it)");
+            }
+        });
     }
 
     /** An integer key in [min, max], or 0 when absent. */

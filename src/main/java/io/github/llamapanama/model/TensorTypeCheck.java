@@ -30,11 +30,24 @@ final class TensorTypeCheck {
                 throw new ModelLoadException("tensor '" + t.name() + "' has type " + t.type().ggmlName()
                         + ", which llama.cpp's CPU kernels do not take for weights");
             }
+            if (isLookupTable(t.name()) && t.dimensions() > 2 && t.dimension(2) != 1) {
+                // The loader probes each weight's op before it checks shapes: ggml_get_rows with a
+                // 1-D index asserts a->ne[2] == 1 (ggml.c GGML_ASSERT(a->ne[2] == b->ne[1])).
+                throw new ModelLoadException("tensor '" + t.name() + "' has shape " + java.util.Arrays.toString(t.shape())
+                        + ": a lookup table (ggml_get_rows) must be two-dimensional");
+            }
             if (isVector(t) && t.type() != GgufType.F32) {
                 throw new ModelLoadException("tensor '" + t.name() + "' is a vector (a bias or norm weight) of type "
                         + t.type().ggmlName() + ": llama.cpp adds and multiplies it only as F32");
             }
         }
+    }
+
+    /** Tensors llama.cpp's loader probes with GGML_OP_GET_ROWS (llama-arch.cpp's LLM_TENSOR_INFOS). */
+    private static boolean isLookupTable(String name) {
+        return name.equals("token_embd.weight") || name.equals("position_embd.weight")
+                || name.equals("token_embd_norm.weight") || name.equals("token_types.weight")
+                || (name.startsWith("enc.blk.") || name.startsWith("dec.blk.")) && name.contains(".attn_rel_b");
     }
 
     private static boolean isVector(GgufTensorInfo t) {

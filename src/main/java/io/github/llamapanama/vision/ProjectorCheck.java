@@ -54,6 +54,7 @@ final class ProjectorCheck {
     }
 
     private void check(int modelEmbd) {
+        epsilon("clip.audio.attention.layer_norm_epsilon");
         boolean vision = flag("clip.has_vision_encoder");
         if (!vision) {
             return; // audio-only or empty projectors: left to clip.cpp
@@ -77,6 +78,7 @@ final class ProjectorCheck {
                 throw key(k, "must be an array of 3 FLOAT32");
             }
         }
+        epsilon("clip.vision.attention.layer_norm_epsilon");
         String type = gguf.string("clip.projector_type").orElse("");
 
         if (!Set.of("qwen2vl_merger", "qwen2.5vl_merger", "qwen2.5o", "llama4").contains(type)) {
@@ -109,7 +111,58 @@ final class ProjectorCheck {
         }
         if (type.equals("internvl")) {
             internvl(e, imageSize / patch, modelEmbd);
+        } else if (type.isEmpty() || type.equals("mlp")) {
+            llava(e, (imageSize / patch) * (imageSize / patch), modelEmbd);
         }
+    }
+
+    /**
+     * build_llava with clip.cpp's default projector (no clip.projector_type, or "mlp"), whose
+     * loader finds every projector tensor optional: learned positions, then the LLaVA MLP
+     * (mm.0, GELU, mm.2; or Yi's mm.0, norm mm.1, mm.3, norm mm.4). clip_n_mmproj_embd reads
+     * mm.2.weight (mm.3.bias for Yi) without a null check.
+     */
+    private void llava(long e, long patches, int modelEmbd) {
+        Optional<GgufTensorInfo> cls = gguf.tensor("v.class_embd");
+        if (cls.isPresent()) {
+            shape(cls.get(), e, 1, 1, 1);
+            types(cls.get(), EnumSet.of(GgufType.F32));
+        }
+        long positions = patches + (cls.isPresent() ? 1 : 0);
+        GgufTensorInfo pos = require("v.position_embd.weight");
+        long rows = pos.dimensions() > 1 ? pos.dimension(1) : 1;
+        long extra = 1;
+        for (int d = 2; d < pos.dimensions(); d++) {
+            extra *= pos.dimension(d);
+        }
+        if (extra != 1 || pos.dimension(0) != e || rows < positions) {
+            throw tensor(pos, "has shape " + Arrays.toString(pos.shape()) + ", expected [" + e + ", at least "
+                    + positions + "] from the hyperparameters");
+        }
+        types(pos, EnumSet.of(GgufType.F32, GgufType.F16));
+        GgufTensorInfo fc1 = matrix("mm.0.weight", e, -1, true);
+        long hidden = fc1.dimension(1 % fc1.dimensions());
+        vector("mm.0.bias", hidden, true);
+        if (gguf.tensor("mm.3.weight").isPresent()) {
+            vector("mm.1.weight", hidden, true);
+            vector("mm.1.bias", hidden, true);
+            matrix("mm.3.weight", hidden, modelEmbd, true);
+            vector("mm.3.bias", modelEmbd, true);
+            vector("mm.4.weight", modelEmbd, true);
+            vector("mm.4.bias", modelEmbd, true);
+        } else {
+            matrix("mm.2.weight", hidden, modelEmbd, true);
+            vector("mm.2.bias", modelEmbd, true);
+        }
+    }
+
+    /** A norm epsilon, when present as a float: finite and not negative (ggml_norm asserts eps >= 0). */
+    private void epsilon(String k) {
+        gguf.value(k).ifPresent(v -> {
+            if (!v.isArray() && v.type().isFloat() && !(v.asDouble() >= 0 && !Double.isInfinite(v.asDouble()))) {
+                throw key(k, "is " + v.asDouble() + ", expected a finite value >= 0 (ggml's norms assert on it)");
+            }
+        });
     }
 
     /** build_internvl: CLS token, learned positions, pixel shuffle, LayerNorm + 2-layer MLP. */

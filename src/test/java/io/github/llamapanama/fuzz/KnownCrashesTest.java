@@ -54,6 +54,11 @@ class KnownCrashesTest {
         ByteBuffer.wrap(kv.raw).order(ByteOrder.LITTLE_ENDIAN).putInt(kv.valueAt, (int) v);
     }
 
+    private static void setF32(GgufLayout l, String key, float v) {
+        GgufLayout.Kv kv = l.kv(key);
+        ByteBuffer.wrap(kv.raw).order(ByteOrder.LITTLE_ENDIAN).putFloat(kv.valueAt, v);
+    }
+
     private static GgufLayout.Tensor tensor(GgufLayout l, String name) {
         return l.tensors.stream().filter(t -> t.name.equals(name)).findFirst().orElseThrow();
     }
@@ -118,6 +123,30 @@ class KnownCrashesTest {
                 "blk.0.attn_k.bias", "F32");
         refusedModel(edited(Fixtures.tinyQwen2(), "weight-type", l -> tensor(l, "blk.0.attn_q.weight").type = 9),
                 "blk.0.attn_q.weight", "q8_1");
+    }
+
+    /** Found by the 10,000-case fuzz run (50 crashes, all of these kinds). */
+    @Test
+    void normEpsilonsAndLookupTablesTheGraphAssertsOn() throws Exception {
+        // ops.cpp:3288 GGML_ASSERT(eps >= 0.0f) in rms_norm, at the first decode
+        for (float eps : new float[] {Float.NaN, -1f}) {
+            refusedModel(edited(Fixtures.tinyQwen2(), "rms-eps", l -> setF32(l, "qwen2.attention.layer_norm_rms_epsilon", eps)),
+                    "qwen2.attention.layer_norm_rms_epsilon", "finite value >= 0");
+            // ops.cpp:3217 GGML_ASSERT(eps >= 0.0f) in norm, at the first image
+            refusedProjector(edited(Fixtures.tinyInternVlMmproj(), "clip-eps",
+                    l -> setF32(l, "clip.vision.attention.layer_norm_epsilon", eps)),
+                    "clip.vision.attention.layer_norm_epsilon", "finite value >= 0");
+        }
+        // ggml.c GGML_ASSERT(a->ne[2] == b->ne[1]): the loader probes token_embd with ggml_get_rows
+        // before it checks its shape
+        refusedModel(edited(Fixtures.tinyQwen2(), "embd-3d", l -> {
+            GgufLayout.Tensor t = tensor(l, "token_embd.weight");
+            t.shape = new long[] {t.shape[0], t.shape[1], 3};
+        }), "token_embd.weight", "two-dimensional");
+        // Without clip.projector_type clip.cpp builds LLaVA's MLP, whose tensors its loader takes as
+        // optional: an InternVL file then decodes through a null mm.0.weight (SIGSEGV)
+        refusedProjector(edited(Fixtures.tinyInternVlMmproj(), "no-type", l -> l.kvs.remove(l.kv("clip.projector_type"))),
+                "mm.0.weight", "missing");
     }
 
     @Test
