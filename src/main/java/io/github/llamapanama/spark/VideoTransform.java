@@ -35,16 +35,12 @@ public final class VideoTransform implements Serializable {
     private final int maxTiles;
 
     private VideoTransform(Builder b) {
-        this.settings = b.settings();
+        this.settings = b.mediaSettings("video");
         this.videoColumn = b.videoColumn;
         this.prompt = b.prompt;
         this.promptColumn = b.promptColumn;
         this.frames = b.frames;
         this.maxTiles = b.maxTiles;
-        Prompts.requireOne(prompt, promptColumn);
-        if (settings.files().mmproj() == null) {
-            throw new IllegalArgumentException("a video transform needs a projector (mmproj)");
-        }
     }
 
     public static Builder builder() {
@@ -87,12 +83,9 @@ public final class VideoTransform implements Serializable {
         }
     }
 
-    public static final class Builder extends TransformBuilder<Builder> {
+    public static final class Builder extends MediaTransformBuilder<Builder> {
         private String videoColumn = "path";
-        private String prompt;
-        private String promptColumn;
         private int frames = 8;
-        private int maxTiles = 1;
 
         private Builder() {
             sequences = 4;
@@ -105,31 +98,12 @@ public final class VideoTransform implements Serializable {
             return this;
         }
 
-        public Builder prompt(String text) {
-            prompt = text;
-            return this;
-        }
-
-        public Builder promptColumn(String column) {
-            promptColumn = column;
-            return this;
-        }
-
         /** Frames sampled per video (default 8, as {@code describe --frames}). */
         public Builder frames(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("frames must be >= 1, was " + n);
             }
             frames = n;
-            return this;
-        }
-
-        /** Dynamic tiling of each frame: up to this many tiles plus a thumbnail (default 1: one tile a frame, as the model card). */
-        public Builder maxTiles(int n) {
-            if (n < 1 || n > 40) {
-                throw new IllegalArgumentException("maxTiles must be in [1, 40], was " + n);
-            }
-            maxTiles = n;
             return this;
         }
 

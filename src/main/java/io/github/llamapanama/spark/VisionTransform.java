@@ -36,15 +36,11 @@ public final class VisionTransform implements Serializable {
     private final int maxTiles;
 
     private VisionTransform(Builder b) {
-        this.settings = b.settings();
+        this.settings = b.mediaSettings("vision");
         this.imageColumn = b.imageColumn;
         this.prompt = b.prompt;
         this.promptColumn = b.promptColumn;
         this.maxTiles = b.maxTiles;
-        Prompts.requireOne(prompt, promptColumn);
-        if (settings.files().mmproj() == null) {
-            throw new IllegalArgumentException("a vision transform needs a projector (mmproj)");
-        }
     }
 
     public static Builder builder() {
@@ -81,38 +77,14 @@ public final class VisionTransform implements Serializable {
         }
     }
 
-    public static final class Builder extends TransformBuilder<Builder> {
+    public static final class Builder extends MediaTransformBuilder<Builder> {
         private String imageColumn = "content";
-        private String prompt;
-        private String promptColumn;
-        private int maxTiles = 1;
 
         private Builder() {}
 
         /** Binary content or a path/URI string; default {@code content}, the {@code binaryFile} source's column. */
         public Builder imageColumn(String column) {
             imageColumn = column;
-            return this;
-        }
-
-        /** The same question for every row ({@code <image>} marks where the image goes; in front when absent). */
-        public Builder prompt(String text) {
-            prompt = text;
-            return this;
-        }
-
-        /** A string column holding each row's question. */
-        public Builder promptColumn(String column) {
-            promptColumn = column;
-            return this;
-        }
-
-        /** InternVL dynamic tiling: up to this many 448px tiles plus a thumbnail per image (default 1: none). */
-        public Builder maxTiles(int n) {
-            if (n < 1 || n > 40) {
-                throw new IllegalArgumentException("maxTiles must be in [1, 40], was " + n);
-            }
-            maxTiles = n;
             return this;
         }
 
