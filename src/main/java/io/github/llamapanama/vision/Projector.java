@@ -284,17 +284,9 @@ public final class Projector extends NativeResource {
                     }
                     int tokens = (int) LlamaNative.mtmd_input_chunk_get_n_tokens(chunk);
                     MemorySegment embd = call.allocate((long) tokens * model.embeddingSize() * Float.BYTES);
-                    synchronized (this) { // one output buffer per mtmd context: copy it out before another encode
-                        rc = LlamaNative.mtmd_encode_chunk(ctx, chunk);
-                        if (rc == 0) {
-                            embd.copyFrom(LlamaNative.mtmd_get_output_embd(ctx).reinterpret(embd.byteSize()));
-                        }
-                    }
+                    encodeInto(chunk, embd, "media chunk " + i);
                     long t1 = System.nanoTime();
                     encode += t1 - t0;
-                    if (rc != 0) {
-                        throw new VisionException("mtmd could not encode media chunk " + i + " (" + rc + ")");
-                    }
                     if (usesMrope()) { // M-RoPE positions: mtmd's helper lays them out (and prints progress to stdout)
                         rc = LlamaNative.mtmd_helper_decode_image_chunk(ctx, lctx, chunk, embd,
                                 position, seqId, context.batchSize(), newPos);
@@ -368,15 +360,9 @@ public final class Projector extends NativeResource {
         if (LlamaNative.mtmd_input_chunk_get_type(chunk) == LlamaNative.MTMD_INPUT_CHUNK_TYPE_TEXT()) {
             throw new IllegalArgumentException("chunk " + index + " is text, not media");
         }
-        ensureOpen();
-        synchronized (this) { // one output buffer per mtmd context
-            int rc = LlamaNative.mtmd_encode_chunk(ctx, chunk);
-            if (rc != 0) {
-                throw new VisionException("mtmd could not encode media chunk " + index + " (" + rc + ")");
-            }
-            long floats = LlamaNative.mtmd_input_chunk_get_n_tokens(chunk) * model.embeddingSize();
-            return LlamaNative.mtmd_get_output_embd(ctx).reinterpret(floats * Float.BYTES).toArray(ValueLayout.JAVA_FLOAT);
-        }
+        float[] out = new float[Math.toIntExact(LlamaNative.mtmd_input_chunk_get_n_tokens(chunk) * model.embeddingSize())];
+        encodeInto(chunk, MemorySegment.ofArray(out), "media chunk " + index);
+        return out;
     }
 
     /**
@@ -386,14 +372,24 @@ public final class Projector extends NativeResource {
      * model; encodes of one projector run one at a time.
      */
     public float[] encode(MediaChunk chunk) {
+        float[] out = new float[Math.toIntExact((long) chunk.tokens() * model.embeddingSize())];
+        encodeInto(chunk.handle(), MemorySegment.ofArray(out), chunk.toString());
+        return out;
+    }
+
+    /**
+     * Encodes a media chunk and copies its embeddings ({@code into}'s size: tokens x n_embd floats)
+     * out of mtmd's output buffer, which is one per mtmd context: encodes of one projector run one
+     * at a time, each copied out before the next overwrites it.
+     */
+    private void encodeInto(MemorySegment chunk, MemorySegment into, String what) {
         ensureOpen();
-        synchronized (this) { // one output buffer per mtmd context
-            int rc = LlamaNative.mtmd_encode_chunk(ctx, chunk.handle());
+        synchronized (this) {
+            int rc = LlamaNative.mtmd_encode_chunk(ctx, chunk);
             if (rc != 0) {
-                throw new VisionException("mtmd could not encode " + chunk + " (" + rc + ")");
+                throw new VisionException("mtmd could not encode " + what + " (" + rc + ")");
             }
-            long floats = (long) chunk.tokens() * model.embeddingSize();
-            return LlamaNative.mtmd_get_output_embd(ctx).reinterpret(floats * Float.BYTES).toArray(ValueLayout.JAVA_FLOAT);
+            into.copyFrom(LlamaNative.mtmd_get_output_embd(ctx).reinterpret(into.byteSize()));
         }
     }
 
