@@ -47,8 +47,8 @@ public final class ServerBench {
         List<String> notes = new ArrayList<>();
         Path png = drawImage();
         progress.accept("starting llama-server and llama-panama's server on " + settings.model().getFileName());
-        try (ServerUnderTest java = new JavaServer(settings);
-             ServerUnderTest llama = new LlamaServerProcess(settings.llamaServer(), settings, client)) {
+        try (ServerUnderTest java = ServerProcess.llamaPanama(settings, client);
+             ServerUnderTest llama = ServerProcess.llamaServer(settings, client)) {
             List<ServerUnderTest> both = List.of(java, llama);
             for (ServerUnderTest s : both) { // warm up each: first requests pay for lazy set-up
                 client.chat(s.baseUrl(), Prompts.text(8, "Hello"));
@@ -218,7 +218,7 @@ public final class ServerBench {
             long t0 = System.nanoTime();
             client.chat(s.baseUrl(), longPrompt);
             long t1 = System.nanoTime();
-            LlamaServerProcess.sleep(500); // a delta after the prompt's end closes the last gap
+            ServerProcess.sleep(500); // a delta after the prompt's end closes the last gap
             done.set(true);
             OpenAiClient.Stream result = stream.get(5, TimeUnit.MINUTES);
             if (result.deltaTimes()[result.deltas() - 1] < t1) {
