@@ -75,13 +75,16 @@ public final class Sampler extends NativeResource {
         this.history = new int[shape.historyLength];
         this.one = new TokenBuffer(arena, 1);
         this.candidates = shape.vocabSize > 0 ? new TokenBuffer(arena, shape.vocabSize) : null;
+        this.chainGrammars = new MemorySegment[shape.grammarIndexes.length];
+        for (int i = 0; i < chainGrammars.length; i++) {
+            chainGrammars[i] = LlamaNative.llama_sampler_chain_get(rawChain, shape.grammarIndexes[i]);
+        }
+        // Last: from here on the arena frees both. Anything that throws before leaves them to the
+        // caller, which frees them; binding them earlier would free them twice (once more on the
+        // Cleaner's thread, when this half-built object is collected).
         this.chain = rawChain.reinterpret(arena, LlamaNative::llama_sampler_free);
         this.grammar = rawGrammar.equals(MemorySegment.NULL) ? MemorySegment.NULL
                 : rawGrammar.reinterpret(arena, LlamaNative::llama_sampler_free);
-        this.chainGrammars = new MemorySegment[shape.grammarIndexes.length];
-        for (int i = 0; i < chainGrammars.length; i++) {
-            chainGrammars[i] = LlamaNative.llama_sampler_chain_get(chain, shape.grammarIndexes[i]);
-        }
     }
 
     /** A builder for a chain; each method appends one stage, in call order. */
@@ -458,16 +461,22 @@ public final class Sampler extends NativeResource {
             ensureVocabsOpen();
             MemorySegment chainCopy = LlamaNative.llama_sampler_clone(chain);
             MemorySegment grammarCopy = MemorySegment.NULL;
+            Sampler copy;
             try {
                 if (grammar.address() != 0) {
                     grammarCopy = LlamaNative.llama_sampler_clone(grammar);
                 }
-                Sampler copy = new Sampler(chainCopy, grammarCopy, shape);
-                copy.replayPenalties(history, historyStart, historySize);
-                return copy;
+                copy = new Sampler(chainCopy, grammarCopy, shape);
             } catch (Throwable t) {
                 LlamaNative.llama_sampler_free(chainCopy);
                 LlamaNative.llama_sampler_free(grammarCopy);
+                throw t;
+            }
+            try { // the copy owns the native samplers now: close it, never free them again
+                copy.replayPenalties(history, historyStart, historySize);
+                return copy;
+            } catch (Throwable t) {
+                copy.close();
                 throw t;
             }
         } finally {
