@@ -19,6 +19,13 @@ string(REPLACE "|" ";" TOOLS "${TOOLS}")
 file(REMOVE_RECURSE "${STAGE_DIR}")
 file(MAKE_DIRECTORY "${STAGE_DIR}")
 if(TOOLS_DIR)
+    # The tools load whatever backends sit beside them (ggml_backend_load_all), so libraries of an
+    # earlier build must go: CPU variant modules left by a variant build would be picked over a
+    # --native build's own libggml-cpu. The tools themselves are overwritten below.
+    file(GLOB stale "${TOOLS_DIR}/*.so" "${TOOLS_DIR}/*.so.*" "${TOOLS_DIR}/*.dylib" "${TOOLS_DIR}/*.dll")
+    if(stale)
+        file(REMOVE ${stale})
+    endif()
     file(MAKE_DIRECTORY "${TOOLS_DIR}")
 endif()
 
