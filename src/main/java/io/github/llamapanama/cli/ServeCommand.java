@@ -83,6 +83,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Jinja chat template to use instead of the model's own")
     java.nio.file.Path chatTemplateFile;
 
+    @Option(names = {"-dt", "--defrag-thold"}, defaultValue = "0.1", paramLabel = "FRACTION",
+            description = "compact the KV cache when its holes exceed this fraction, <= 0 never (default ${DEFAULT-VALUE})")
+    float defragThold;
+
     @Option(names = {"-v", "--verbose"}, description = "show llama.cpp's and mtmd's log")
     boolean verbose;
 
@@ -109,7 +113,7 @@ final class ServeCommand implements Callable<Integer> {
                 .allowedFileDirectory(allowFiles).maxBodyBytes(maxBody).maxImages(maxImages).threads(threads)
                 .gpuLayers(gpuLayers).promptCache(!noCachePrompt).imageCacheMb(imageCacheMb).prefillChunk(prefillChunk)
                 .maxTiles(maxTiles).allowRemoteImages(allowRemoteImages).allowedImageHosts(allowImageHosts)
-                .chatTemplate(chatTemplate()).build();
+                .chatTemplate(chatTemplate()).defragThreshold(defragThold).build();
         LlamaServer server = new LlamaServer(config).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "llama-server-shutdown"));
         System.err.printf("serving %s on http://%s:%d/v1 (%d slots x %d tokens)%n", config.modelName(), host,

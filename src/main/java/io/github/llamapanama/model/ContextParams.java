@@ -11,7 +11,8 @@ import java.util.Objects;
 /**
  * llama_context_params. {@link #defaults()} takes llama_context_default_params, except threads:
  * llama.cpp's default is 4, which oversubscribes small machines, so the default here is the
- * number of available processors.
+ * number of available processors; and the defragmentation threshold, 0.1 as in llama.cpp's own
+ * tools (common_params), where the library's default disables it.
  *
  * @param contextSize    n_ctx: KV cache size in tokens; 0 = the model's training context
  * @param batchSize      n_batch: most tokens one {@link Context#decode} call may submit
@@ -26,11 +27,15 @@ import java.util.Objects;
  * @param typeV          V cache type (quantized types need flash attention)
  * @param offloadKqv     keep the KV cache and attention on the GPU
  * @param noPerf         skip performance timing
+ * @param defragThreshold defrag_thold: compact the KV cache when holes exceed this fraction of
+ *                       the cells in use (checked once they span 2,048 or more); <= 0 never.
+ *                       Many sequences that come and go (a server's slots) leave holes, and
+ *                       every decode attends over all cells up to the highest one in use.
  */
 public record ContextParams(int contextSize, int batchSize, int ubatchSize, int maxSequences,
                             int threads, int batchThreads, boolean flashAttention, boolean embeddings,
                             PoolingType pooling, KvCacheType typeK, KvCacheType typeV, boolean offloadKqv,
-                            boolean noPerf) {
+                            boolean noPerf, float defragThreshold) {
 
     public ContextParams {
         Objects.requireNonNull(pooling, "pooling");
@@ -43,6 +48,9 @@ public record ContextParams(int contextSize, int batchSize, int ubatchSize, int 
         positive("batchThreads", batchThreads);
         if (contextSize < 0) {
             throw new IllegalArgumentException("contextSize must be >= 0 (0 = the model's), was " + contextSize);
+        }
+        if (Float.isNaN(defragThreshold)) {
+            throw new IllegalArgumentException("defragThreshold must be a number (<= 0 disables it), was NaN");
         }
         if (typeV.isQuantized() && !flashAttention) {
             throw new IllegalArgumentException("a quantized V cache (" + typeV + ") needs flashAttention");
@@ -82,10 +90,12 @@ public record ContextParams(int contextSize, int batchSize, int ubatchSize, int 
         llama_context_params.type_v(p, typeV.ggmlType);
         llama_context_params.offload_kqv(p, offloadKqv);
         llama_context_params.no_perf(p, noPerf);
+        llama_context_params.defrag_thold(p, defragThreshold);
         return p;
     }
 
     private static final class Defaults {
+        static final float TOOLS_DEFRAG_THRESHOLD = 0.1f; // common_params.defrag_thold
         static final ContextParams VALUE;
 
         static {
@@ -98,7 +108,7 @@ public record ContextParams(int contextSize, int batchSize, int ubatchSize, int 
                         llama_context_params.flash_attn(p), llama_context_params.embeddings(p),
                         PoolingType.of(llama_context_params.pooling_type(p)),
                         KvCacheType.of(llama_context_params.type_k(p)), KvCacheType.of(llama_context_params.type_v(p)),
-                        llama_context_params.offload_kqv(p), llama_context_params.no_perf(p));
+                        llama_context_params.offload_kqv(p), llama_context_params.no_perf(p), TOOLS_DEFRAG_THRESHOLD);
             }
         }
     }
@@ -106,6 +116,7 @@ public record ContextParams(int contextSize, int batchSize, int ubatchSize, int 
     public static final class Builder {
         private int contextSize, batchSize, ubatchSize, maxSequences, threads, batchThreads;
         private boolean flashAttention, embeddings, offloadKqv, noPerf;
+        private float defragThreshold;
         private PoolingType pooling;
         private KvCacheType typeK, typeV;
 
@@ -123,6 +134,7 @@ public record ContextParams(int contextSize, int batchSize, int ubatchSize, int 
             typeV = p.typeV;
             offloadKqv = p.offloadKqv;
             noPerf = p.noPerf;
+            defragThreshold = p.defragThreshold;
         }
 
         public Builder contextSize(int n) { contextSize = n; return this; }
@@ -139,10 +151,12 @@ public record ContextParams(int contextSize, int batchSize, int ubatchSize, int 
         public Builder typeV(KvCacheType type) { typeV = type; return this; }
         public Builder offloadKqv(boolean on) { offloadKqv = on; return this; }
         public Builder noPerf(boolean on) { noPerf = on; return this; }
+        /** Holes over this fraction of the used cells compact the KV cache; <= 0 never. */
+        public Builder defragThreshold(float fraction) { defragThreshold = fraction; return this; }
 
         public ContextParams build() {
             return new ContextParams(contextSize, batchSize, ubatchSize, maxSequences, threads, batchThreads,
-                    flashAttention, embeddings, pooling, typeK, typeV, offloadKqv, noPerf);
+                    flashAttention, embeddings, pooling, typeK, typeV, offloadKqv, noPerf, defragThreshold);
         }
     }
 }

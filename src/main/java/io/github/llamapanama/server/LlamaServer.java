@@ -61,7 +61,7 @@ public final class LlamaServer implements AutoCloseable {
                 projector = Projector.load(config.projector(), model, config.threads() > 0 ? p.withThreads(config.threads()) : p);
             }
             ContextParams.Builder cp = ContextParams.builder().contextSize(config.parallel() * config.slotContextSize())
-                    .maxSequences(config.parallel());
+                    .maxSequences(config.parallel()).defragThreshold(config.defragThreshold());
             if (config.threads() > 0) {
                 cp.threads(config.threads());
             }

@@ -39,13 +39,17 @@ import java.util.Objects;
  * @param allowedImageHosts  host names, addresses or CIDR networks that remote image fetches may reach
  *                           although they are loopback, private or link-local (default none)
  * @param chatTemplate       Jinja chat template text that replaces the model's; null = the model's own
+ * @param defragThreshold    compact the KV cache when its holes exceed this fraction (default 0.1,
+ *                           as llama-server's {@code -dt}); <= 0 never. Slots that end and start
+ *                           leave holes, and every decode step attends over all cells up to the
+ *                           highest one in use
  */
 public record ServerConfig(Path model, Path projector, String host, int port, int parallel, int slotContextSize,
                            int queueSize, String apiKey, long maxBodyBytes, int maxImages, long maxImageBytes,
                            Path allowedFileDirectory, Duration fetchTimeout, int threads, int gpuLayers,
                            String modelName, boolean promptCache, long imageCacheMb, int prefillChunk,
                            int maxTiles, boolean allowRemoteImages, List<String> allowedImageHosts,
-                           String chatTemplate) {
+                           String chatTemplate, float defragThreshold) {
 
     public ServerConfig {
         Objects.requireNonNull(model, "model");
@@ -74,6 +78,9 @@ public record ServerConfig(Path model, Path projector, String host, int port, in
         }
         if (prefillChunk < 1) {
             throw new IllegalArgumentException("prefillChunk must be >= 1, was " + prefillChunk);
+        }
+        if (Float.isNaN(defragThreshold)) {
+            throw new IllegalArgumentException("defragThreshold must be a number (<= 0 disables it), was NaN");
         }
         if (apiKey != null && apiKey.isBlank()) {
             throw new IllegalArgumentException("apiKey must not be blank (null turns authentication off)");
@@ -114,6 +121,7 @@ public record ServerConfig(Path model, Path projector, String host, int port, in
         private boolean allowRemoteImages;
         private List<String> allowedImageHosts = List.of();
         private String chatTemplate;
+        private float defragThreshold = 0.1f;
 
         private Builder(Path model) {
             this.model = model;
@@ -141,12 +149,13 @@ public record ServerConfig(Path model, Path projector, String host, int port, in
         public Builder allowRemoteImages(boolean b) { allowRemoteImages = b; return this; }
         public Builder allowedImageHosts(List<String> hosts) { allowedImageHosts = hosts; return this; }
         public Builder chatTemplate(String jinja) { chatTemplate = jinja; return this; }
+        public Builder defragThreshold(float fraction) { defragThreshold = fraction; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(model, projector, host, port, parallel, slotContextSize, queueSize, apiKey,
                     maxBodyBytes, maxImages, maxImageBytes, allowedFileDirectory, fetchTimeout, threads, gpuLayers,
                     modelName, promptCache, imageCacheMb, prefillChunk, maxTiles,
-                    allowRemoteImages, allowedImageHosts, chatTemplate);
+                    allowRemoteImages, allowedImageHosts, chatTemplate, defragThreshold);
         }
     }
 }
