@@ -36,6 +36,7 @@ public final class ContinuousBatch implements AutoCloseable {
     private final Context context;
     private final int slotContextSize;
     private final int prefillBudget;
+    private boolean holes; // positions were removed from the KV cache since the last compact()
     private final boolean promptCache;
     private final Batch stepBatch;
     private final Sequence[] sequences;
@@ -226,6 +227,7 @@ public final class ContinuousBatch implements AutoCloseable {
                 context.kvCache().remove(seq.id, -1, -1);
                 keep = 0;
             }
+            holes |= keep < seq.history.size();
             seq.history.truncate(keep);
             seq.known = true;
             sampler.reset();
@@ -643,7 +645,24 @@ public final class ContinuousBatch implements AutoCloseable {
 
     private void forget(Sequence seq) {
         context.kvCache().remove(seq.id, -1, -1);
+        holes |= seq.history.size() > 0;
         seq.history.clear();
+    }
+
+    /**
+     * With no slot active, compacts the KV cache if slots left holes in it since the last time
+     * (see {@link io.github.llamapanama.model.KvCache#defragment()}); returns whether it did.
+     * A server's slots end and start all the time: a finished answer that the next request does
+     * not share is removed, new tokens land wherever there is room, and the highest cell in use
+     * drifts up, which every later decode pays for in attention. Meant for idle moments.
+     */
+    public boolean compact() {
+        if (!holes || activeSlots() > 0) {
+            return false;
+        }
+        context.kvCache().defragment();
+        holes = false;
+        return true;
     }
 
     private void failBatch(RuntimeException e) {

@@ -59,6 +59,20 @@ public final class KvCache {
         return context.call(ctx -> LlamaNative.llama_kv_self_seq_pos_max(ctx, seqId));
     }
 
+    /**
+     * Compacts the cache now (llama_kv_self_defrag, then llama_kv_self_update): the cells in use
+     * move down over the holes that removed positions left. Every decode attends over all cells
+     * up to the highest one in use, so holes below it cost time at every step; llama.cpp only
+     * compacts by itself ({@link ContextParams#defragThreshold()}) once they span 2,048 cells.
+     * Costs a copy of the moved cells, nothing when there are no holes.
+     */
+    public void defragment() {
+        context.run(ctx -> {
+            LlamaNative.llama_kv_self_defrag(ctx);
+            LlamaNative.llama_kv_self_update(ctx);
+        });
+    }
+
     public boolean canShift() {
         return context.call(ctx -> LlamaNative.llama_kv_self_can_shift(ctx));
     }

@@ -20,6 +20,7 @@ final class Metrics {
     volatile ImageEmbeddingCache imageCache; // set by the scheduler
     volatile MediaEncoder encoder;           // null: text only
     final LongAdder decodeSteps = new LongAdder();
+    final LongAdder kvCompactions = new LongAdder();
     final AtomicLong decodeNanos = new AtomicLong();
     final AtomicLong maxBatchSequences = new AtomicLong();
     private final IntSupplier queueDepth;
@@ -37,6 +38,10 @@ final class Metrics {
     }
 
     /** One step that advanced {@code sequences} slots, read {@code prefill} prompt tokens and took {@code nanos}. */
+    void compacted() {
+        kvCompactions.increment();
+    }
+
     void step(int sequences, long nanos, int prefill) {
         if (prefill > 0) {
             prefillTokens.add(prefill);
@@ -83,6 +88,7 @@ final class Metrics {
                 enc == null ? 0 : enc.encoded.sum());
         counter(out, "llama_completion_tokens_total", "Tokens generated.", completionTokens.sum());
         counter(out, "llama_decode_steps_total", "Batched decode steps.", decodeSteps.sum());
+        counter(out, "llama_kv_compactions_total", "KV cache compactions while idle.", kvCompactions.sum());
         gauge(out, "llama_queue_depth", "Requests waiting for a slot.", queueDepth.getAsInt());
         gauge(out, "llama_slots_active", "Slots generating now.", activeSlots.getAsInt());
         gauge(out, "llama_slots_total", "Slots (parallel sequences).", slots);

@@ -104,7 +104,12 @@ final class Scheduler implements AutoCloseable {
                         LockSupport.parkNanos(20_000_000); // every prompt waits for its images: the encoder wakes us
                     }
                     if (batch.activeSlots() == 0) {
-                        // Idle now: keep no OpenMP team that would slow decoding elsewhere in the JVM.
+                        // Idle now: close the holes that finished slots left in the KV cache, which
+                        // every decode would attend over, and keep no OpenMP team that would slow
+                        // decoding elsewhere in the JVM.
+                        if (batch.compact()) {
+                            metrics.compacted();
+                        }
                         LlamaPanamaNative.releaseComputeThreads();
                     }
                 }

@@ -15,6 +15,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -96,6 +97,35 @@ class ContinuousBatchCacheTest {
             assertEquals(turn2.length, whole.stats().promptTokens());
             assertEquals(0, whole.stats().cachedTokens());
             assertArrayEquals(whole.tokens(), cached.tokens(), "greedy answer with the cache = without it");
+        }
+    }
+
+    @Test
+    void idleCompactionClosesTheHolesOfReusedSlotsAndKeepsEveryCachedPrefix() {
+        int[] story = tokens("Once upon a time there was a little robot who lived in a garden", true);
+        int[] fox = tokens("The quick brown fox jumps over the lazy dog", true);
+        int[] storyAgain = concat(story, tokens(" and the robot said hello", false));
+        try (Context ctx = context(2); ContinuousBatch batch = new ContinuousBatch(ctx, 512)) {
+            assertFalse(batch.compact(), "nothing was removed yet");
+            run(batch, story, 8);
+            run(batch, fox, 8);
+            GenerationResult plain;
+            try (Context other = context(2); ContinuousBatch reference = new ContinuousBatch(other, 512)) {
+                run(reference, story, 8);
+                run(reference, fox, 8);
+                run(reference, storyAgain, 8); // drops the story's answer: holes
+                plain = run(reference, fox, 8);
+            }
+            GenerationResult again = run(batch, storyAgain, 8);
+            assertTrue(again.stats().cachedTokens() >= story.length, "cached " + again.stats().cachedTokens());
+            assertTrue(batch.compact(), "the story's answer was removed: there are holes to close");
+            assertFalse(batch.compact(), "closed already");
+            GenerationResult fox2 = run(batch, fox, 8);
+            assertEquals(fox.length - 1, fox2.stats().cachedTokens(), "the other slot's cache survived the compaction");
+            assertArrayEquals(plain.tokens(), fox2.tokens(), "same greedy answer as an uncompacted cache");
+            assertTrue(batch.compact(), "fox's answer was trimmed");
+            assertEquals(storyAgain.length - 1, run(batch, storyAgain, 2).stats().cachedTokens(),
+                    "the compacted slot still holds its whole prompt");
         }
     }
 
