@@ -1,6 +1,7 @@
 package io.github.llamapanama.cli;
 
 import io.github.llamapanama.Llama;
+import io.github.llamapanama.model.ContextParams;
 import io.github.llamapanama.server.LlamaServer;
 import io.github.llamapanama.server.ServerConfig;
 import picocli.CommandLine.Command;
@@ -83,7 +84,8 @@ final class ServeCommand implements Callable<Integer> {
             description = "Jinja chat template to use instead of the model's own")
     java.nio.file.Path chatTemplateFile;
 
-    @Option(names = {"-dt", "--defrag-thold"}, defaultValue = "0.1", paramLabel = "FRACTION",
+    @Option(names = {"-dt", "--defrag-thold"}, defaultValue = "" + ContextParams.TOOLS_DEFRAG_THRESHOLD,
+            paramLabel = "FRACTION",
             description = "compact the KV cache when its holes exceed this fraction, <= 0 never (default ${DEFAULT-VALUE})")
     float defragThold;
 

@@ -36,7 +36,6 @@ public final class ContinuousBatch implements AutoCloseable {
     private final Context context;
     private final int slotContextSize;
     private final int prefillBudget;
-    private boolean holes; // positions were removed from the KV cache since the last compact()
     private final boolean promptCache;
     private final Batch stepBatch;
     private final Sequence[] sequences;
@@ -47,6 +46,7 @@ public final class ContinuousBatch implements AutoCloseable {
     private final Runnable decodeStep;
     private long clock;
     private int lastPrefill;
+    private boolean holes; // positions were removed from the KV cache since the last compact()
 
     /** Receives one slot's output on the thread that calls {@link #admit} and {@link #step}. */
     public interface Listener {

@@ -37,6 +37,9 @@ public record ContextParams(int contextSize, int batchSize, int ubatchSize, int 
                             PoolingType pooling, KvCacheType typeK, KvCacheType typeV, boolean offloadKqv,
                             boolean noPerf, float defragThreshold) {
 
+    /** llama.cpp's tools' defrag_thold (common_params), the default here and in the server. */
+    public static final float TOOLS_DEFRAG_THRESHOLD = 0.1f;
+
     public ContextParams {
         Objects.requireNonNull(pooling, "pooling");
         Objects.requireNonNull(typeK, "typeK");
@@ -95,7 +98,6 @@ public record ContextParams(int contextSize, int batchSize, int ubatchSize, int 
     }
 
     private static final class Defaults {
-        static final float TOOLS_DEFRAG_THRESHOLD = 0.1f; // common_params.defrag_thold
         static final ContextParams VALUE;
 
         static {

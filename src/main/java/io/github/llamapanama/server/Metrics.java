@@ -37,11 +37,12 @@ final class Metrics {
         requests.computeIfAbsent(endpoint + '\0' + status, k -> new LongAdder()).increment();
     }
 
-    /** One step that advanced {@code sequences} slots, read {@code prefill} prompt tokens and took {@code nanos}. */
+    /** One KV cache compaction while the scheduler was idle. */
     void compacted() {
         kvCompactions.increment();
     }
 
+    /** One step that advanced {@code sequences} slots, read {@code prefill} prompt tokens and took {@code nanos}. */
     void step(int sequences, long nanos, int prefill) {
         if (prefill > 0) {
             prefillTokens.add(prefill);

@@ -1,5 +1,7 @@
 package io.github.llamapanama.server;
 
+import io.github.llamapanama.model.ContextParams;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -121,7 +123,7 @@ public record ServerConfig(Path model, Path projector, String host, int port, in
         private boolean allowRemoteImages;
         private List<String> allowedImageHosts = List.of();
         private String chatTemplate;
-        private float defragThreshold = 0.1f;
+        private float defragThreshold = ContextParams.TOOLS_DEFRAG_THRESHOLD;
 
         private Builder(Path model) {
             this.model = model;
