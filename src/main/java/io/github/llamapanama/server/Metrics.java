@@ -87,6 +87,8 @@ final class Metrics {
         MediaEncoder enc = encoder;
         counter(out, "llama_images_encoded_total", "Images (tiles) run through the vision encoder.",
                 enc == null ? 0 : enc.encoded.sum());
+        counter(out, "llama_image_encode_seconds_total", "Time the vision encoder spent on them.",
+                String.format(java.util.Locale.ROOT, "%.6f", enc == null ? 0 : enc.encodeNanos.get() / 1e9));
         counter(out, "llama_completion_tokens_total", "Tokens generated.", completionTokens.sum());
         counter(out, "llama_decode_steps_total", "Batched decode steps.", decodeSteps.sum());
         counter(out, "llama_kv_compactions_total", "KV cache compactions while idle.", kvCompactions.sum());
@@ -103,6 +105,10 @@ final class Metrics {
     }
 
     private static void counter(StringBuilder out, String name, String help, long value) {
+        counter(out, name, help, Long.toString(value));
+    }
+
+    private static void counter(StringBuilder out, String name, String help, String value) {
         out.append("# HELP ").append(name).append(' ').append(help).append('\n');
         out.append("# TYPE ").append(name).append(" counter\n");
         out.append(name).append(' ').append(value).append('\n');

@@ -137,8 +137,10 @@ class PromptCacheServerTest {
         int imageTokens = Fixtures.imageTokens();
         double encoded = metric(cached, "llama_images_encoded_total");
         ArrayNode turn1 = showImage(messages(), image, "Describe the image.");
+        double encodeSeconds = metric(cached, "llama_image_encode_seconds_total");
         JsonNode r1 = chat(cached, turn1, ANSWER);
         assertEquals(encoded + 1, metric(cached, "llama_images_encoded_total"));
+        assertTrue(metric(cached, "llama_image_encode_seconds_total") > encodeSeconds, "the encode is timed");
 
         // Second turn: the client resends the history with the image.
         ArrayNode turn2 = say(say(turn1.deepCopy(), "assistant", answer(r1)), "user", "And the colours?");
@@ -150,10 +152,12 @@ class PromptCacheServerTest {
 
         // A new conversation with the same image: its slot cache cannot help, the image cache does.
         double hits = metric(cached, "llama_image_cache_hits_total");
+        double timed = metric(cached, "llama_image_encode_seconds_total");
         ArrayNode other = showImage(say(messages(), "system", "You are terse."), image, "What is this?");
         JsonNode r3 = chat(cached, other, ANSWER);
         assertEquals(encoded + 1, metric(cached, "llama_images_encoded_total"), "served from the image cache");
         assertEquals(hits + 1, metric(cached, "llama_image_cache_hits_total"));
+        assertEquals(timed, metric(cached, "llama_image_encode_seconds_total"), "a hit takes no encoder time");
         assertTrue(r3.at("/timings/prompt_n").asInt() >= imageTokens, "its embeddings are decoded: " + r3.get("timings"));
         // No answer comparison here: r3 reuses a few-token prefix from another slot, so its prompt is
         // split into other batches than the uncached run's, and on this random-weight model a near-tie
@@ -165,6 +169,7 @@ class PromptCacheServerTest {
         ArrayNode changed = showImage(say(messages(), "system", "You are terse."), imageOnePixelOff, "What is this?");
         JsonNode r4 = chat(cached, changed, ANSWER);
         assertEquals(encoded + 2, metric(cached, "llama_images_encoded_total"));
+        assertTrue(metric(cached, "llama_image_encode_seconds_total") > timed, "the new encode is timed");
         assertEquals(misses + 1, metric(cached, "llama_image_cache_misses_total"));
         assertTrue(r4.at("/timings/prompt_n").asInt() >= imageTokens, r4.get("timings").toString());
         assertTrue(metric(cached, "llama_image_cache_bytes") <= metric(cached, "llama_image_cache_capacity_bytes"));

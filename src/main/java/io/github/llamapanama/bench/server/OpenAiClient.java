@@ -27,8 +27,12 @@ final class OpenAiClient {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
-    /** A finished non-streaming request. */
-    record Answer(String content, int promptTokens, int completionTokens, long nanos) {}
+    /**
+     * A finished non-streaming request, with the server's own {@code timings} of its prompt and
+     * its answer (llama-server's field, which llama-panama's server also returns; NaN if absent).
+     */
+    record Answer(String content, int promptTokens, int completionTokens, long nanos, double promptMillis,
+                  double predictedMillis) {}
 
     /** A finished streaming request: the arrival time (System.nanoTime) of each content delta. */
     record Stream(String content, long sentAt, long[] deltaTimes, long doneAt) {
@@ -61,8 +65,25 @@ final class OpenAiClient {
         long nanos = System.nanoTime() - t0;
         JsonNode json = read(r.statusCode(), r.body());
         JsonNode usage = json.path("usage");
+        JsonNode timings = json.path("timings");
         return new Answer(json.path("choices").path(0).path("message").path("content").asText(""),
-                usage.path("prompt_tokens").asInt(-1), usage.path("completion_tokens").asInt(-1), nanos);
+                usage.path("prompt_tokens").asInt(-1), usage.path("completion_tokens").asInt(-1), nanos,
+                timings.path("prompt_ms").asDouble(Double.NaN), timings.path("predicted_ms").asDouble(Double.NaN));
+    }
+
+    /** One unlabelled sample of the server's Prometheus {@code /metrics}; NaN if it has none. */
+    double metric(String baseUrl, String name) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/metrics")).timeout(Duration.ofSeconds(10)).build();
+        try {
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return r.body().lines().filter(l -> l.startsWith(name + ' ')).findFirst()
+                    .map(l -> Double.parseDouble(l.substring(name.length() + 1).strip())).orElse(Double.NaN);
+        } catch (IOException e) {
+            throw new UncheckedIOException("GET " + baseUrl + "/metrics", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     /**

@@ -64,8 +64,17 @@ public final class ServerBench {
             if (settings.mmproj() != null) {
                 rows.add(figure("image chat, 2nd turn", "ms", Targets.SERVER_SECOND_TURN, both,
                         (s, r) -> secondTurn(s, Prompts.image(png, r))));
-                rows.add(figure("image, new chat", "ms", Targets.SERVER_SAME_IMAGE, both,
-                        (s, r) -> newConversation(s, Prompts.image(png, r), r)));
+                OpenAiClient.Answer[][] newChat = new OpenAiClient.Answer[2][settings.reps()];
+                double encoded = client.metric(java.baseUrl(), "llama_images_encoded_total");
+                rows.add(figure("image, new chat", "ms", Targets.SERVER_SAME_IMAGE, both, (s, r) -> {
+                    OpenAiClient.Answer a = newConversation(s, Prompts.image(png, r), r);
+                    newChat[s == java ? 0 : 1][r] = a;
+                    return a.nanos() / 1e6;
+                }));
+                double encodedAfter = client.metric(java.baseUrl(), "llama_images_encoded_total");
+                double encodeSeconds = client.metric(java.baseUrl(), "llama_image_encode_seconds_total");
+                notes.add(new NewChatFloor(newChat[0], newChat[1], (long) (encodedAfter - encoded),
+                        encodedAfter > 0 ? 1000 * encodeSeconds / encodedAfter : Double.NaN).note());
             } else {
                 notes.add("no projector: the image tests did not run");
             }
@@ -137,12 +146,12 @@ public final class ServerBench {
      * The image of the previous test in a conversation that shares no prefix with it (another
      * system prompt): llama-server encodes it again; an image embedding cache does not.
      */
-    private double newConversation(ServerUnderTest s, String image, int rep) {
+    private OpenAiClient.Answer newConversation(ServerUnderTest s, String image, int rep) {
         ObjectNode body = Prompts.body(settings.answerTokens());
         ArrayNode m = (ArrayNode) body.get("messages");
         Prompts.message(m, "system", "You are assistant number " + rep + ". Answer briefly.");
         Prompts.imageMessage(m, "What is in the picture?", image);
-        return client.chat(s.baseUrl(), body).nanos() / 1e6;
+        return client.chat(s.baseUrl(), body);
     }
 
     /** Latencies (ms) and aggregate decode speed of {@code clients} clients sending requests back to back. */

@@ -13,7 +13,7 @@ import java.util.Locale;
  *
  * @param settings what ran
  * @param rows     one comparison per figure
- * @param notes    what was left out
+ * @param notes    what was left out, and what the new chat's figure is made of
  */
 public record ServerBenchReport(ServerBenchSettings settings, List<Comparison> rows, List<String> notes) {
 

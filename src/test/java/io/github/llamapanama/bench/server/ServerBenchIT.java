@@ -34,5 +34,8 @@ class ServerBenchIT {
         }
         String table = report.table();
         assertTrue(table.contains("llama-panama/llama-server") && table.contains(">= 0.98x"), table);
+        // The new chat's image came from the image cache, and the note says what its time is made of.
+        assertTrue(report.notes().stream().anyMatch(n -> n.startsWith("image, new chat: llama-panama encoded 0 of 1")
+                && n.contains("llama-server's prompt")), report.notes().toString());
     }
 }
