@@ -88,8 +88,8 @@ final class ChatCompletionsHandler implements Router.Endpoint {
     }
 
     private Job textJob(int[] tokens, GenerationRequest request, int index, BlockingQueue<Job.Event> events) {
-        return new Job(Job.Prompt.ofTokens(tokens), request.newSampler(engine, index), request.generation(),
-                engine.metrics, index, events, request.logprobs());
+        return new Job(Job.Prompt.ofTokens(tokens), request.newSampler(engine, index), request, engine.metrics, index,
+                events);
     }
 
     /** A job with its own decoded bitmaps (a slot closes them once they are in its KV cache). */
@@ -106,8 +106,7 @@ final class ChatCompletionsHandler implements Router.Endpoint {
                 }
             }
             Sampler sampler = request.newSampler(engine, index);
-            return new Job(Job.Prompt.ofMedia(prompt, bitmaps), sampler, request.generation(), engine.metrics, index,
-                    events, request.logprobs());
+            return new Job(Job.Prompt.ofMedia(prompt, bitmaps), sampler, request, engine.metrics, index, events);
         } catch (RuntimeException e) {
             bitmaps.forEach(Bitmap::close);
             throw e;

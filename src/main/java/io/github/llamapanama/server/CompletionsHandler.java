@@ -40,8 +40,8 @@ final class CompletionsHandler implements Router.Endpoint {
         List<Job> jobs = new ArrayList<>();
         try {
             for (int i = 0; i < request.n(); i++) {
-                jobs.add(new Job(Job.Prompt.ofTokens(tokens), request.newSampler(engine, i), request.generation(),
-                        engine.metrics, i, events, request.logprobs()));
+                jobs.add(new Job(Job.Prompt.ofTokens(tokens), request.newSampler(engine, i), request, engine.metrics, i,
+                        events));
             }
         } catch (RuntimeException e) {
             jobs.forEach(Job::release);

@@ -11,9 +11,9 @@ import io.github.llamapanama.model.Context;
 import io.github.llamapanama.sampling.Sampler;
 import io.github.llamapanama.vision.Bitmap;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * One generation request between its HTTP thread and the scheduler. The scheduler pushes
@@ -23,7 +23,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 final class Job implements ContinuousBatch.Listener {
     /**
      * What the HTTP thread receives for choice {@code index()}, in order: tokens (when log
-     * probabilities were asked for) and pieces, then one Done or Failed.
+     * probabilities were asked for) and pieces (streaming only), then one Done or Failed. A whole
+     * answer's tokens arrive together, just before its Done.
      */
     sealed interface Event permits Piece, Token, Done, Failed {
         int index();
@@ -64,26 +65,28 @@ final class Job implements ContinuousBatch.Listener {
     final BlockingQueue<Event> events;
     final int index;
     private final int logprobs;
+    private final boolean stream;
+    // A whole (non-streaming) answer's token events wait here, on the scheduler thread, and go out
+    // with its Done: each event wakes the HTTP thread, and that wake-up takes a core from a compute
+    // thread in the middle of a decode, whose other threads then wait for it at the next barrier.
+    private final List<Event> held = new ArrayList<>();
     private volatile boolean cancelled;
 
-    Job(Prompt prompt, Sampler sampler, GenerationParams params, Metrics metrics) {
-        this(prompt, sampler, params, metrics, 0, new LinkedBlockingQueue<>(), -1);
-    }
-
     /**
-     * @param index    the choice this job generates
-     * @param events   where its events go; the choices of one request share one queue
-     * @param logprobs -1, or how many top log-probabilities each token reports
+     * @param request what the client asked: the generation, streaming and log-probabilities
+     * @param index   the choice this job generates
+     * @param events  where its events go; the choices of one request share one queue
      */
-    Job(Prompt prompt, Sampler sampler, GenerationParams params, Metrics metrics, int index,
-        BlockingQueue<Event> events, int logprobs) {
+    Job(Prompt prompt, Sampler sampler, GenerationRequest request, Metrics metrics, int index,
+        BlockingQueue<Event> events) {
         this.prompt = prompt;
         this.sampler = sampler;
-        this.params = params;
+        this.params = request.generation();
         this.metrics = metrics;
         this.index = index;
         this.events = events;
-        this.logprobs = logprobs;
+        this.logprobs = request.logprobs();
+        this.stream = request.stream();
     }
 
     /** Hands the sampler over to its slot (which closes it); only once. */
@@ -144,12 +147,19 @@ final class Job implements ContinuousBatch.Listener {
                 || (params.stopAtEndOfGeneration() && context.model().vocab().isEndOfGeneration(token))) {
             return;
         }
-        events.add(new Token(index, Logprobs.of(context, logitsIndex, token, logprobs)));
+        Token t = new Token(index, Logprobs.of(context, logitsIndex, token, logprobs));
+        if (stream) {
+            events.add(t);
+        } else {
+            held.add(t);
+        }
     }
 
     @Override
     public void onPiece(String text) {
-        events.add(new Piece(index, text));
+        if (stream) { // a whole answer's text is in its result
+            events.add(new Piece(index, text));
+        }
     }
 
     @Override
@@ -159,6 +169,8 @@ final class Job implements ContinuousBatch.Listener {
         metrics.promptCachedTokens.add(stats.cachedTokens());
         (stats.cachedTokens() > 0 ? metrics.promptCacheHits : metrics.promptCacheMisses).increment();
         metrics.completionTokens.add(result.stats().generatedTokens());
+        events.addAll(held);
+        held.clear();
         events.add(new Done(index, result));
     }
 
