@@ -29,8 +29,8 @@ record NewChatFloor(OpenAiClient.Answer[] java, OpenAiClient.Answer[] llama, lon
         if (Double.isNaN(encodeMillis) || encodeMillis >= llamaTotal) {
             return s;
         }
-        return s + String.format(Locale.ROOT, " One encode takes %.0f ms here: without it llama-server would"
-                        + " take %.0f ms, %.2fx of its time, the floor of this figure on this machine for a server"
+        return s + String.format(Locale.ROOT, " One encode takes %.0f ms here: without it llama-server would take about"
+                        + " %.0f ms, %.2fx of its time, the floor of this figure on this machine for a server"
                         + " that skips the encode and still reads the image's embeddings after the new system prompt.",
                 encodeMillis, llamaTotal - encodeMillis, (llamaTotal - encodeMillis) / llamaTotal);
     }
