@@ -16,7 +16,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The benchmark's one client for both servers: plain OpenAI chat completions over HTTP/1.1, the
@@ -71,13 +73,18 @@ final class OpenAiClient {
                 timings.path("prompt_ms").asDouble(Double.NaN), timings.path("predicted_ms").asDouble(Double.NaN));
     }
 
-    /** One unlabelled sample of the server's Prometheus {@code /metrics}; NaN if it has none. */
-    double metric(String baseUrl, String name) {
+    /** The unlabelled samples of the server's Prometheus {@code /metrics}, by name. */
+    Map<String, Double> metrics(String baseUrl) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/metrics")).timeout(Duration.ofSeconds(10)).build();
         try {
-            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-            return r.body().lines().filter(l -> l.startsWith(name + ' ')).findFirst()
-                    .map(l -> Double.parseDouble(l.substring(name.length() + 1).strip())).orElse(Double.NaN);
+            Map<String, Double> samples = new HashMap<>();
+            for (String line : http.send(request, HttpResponse.BodyHandlers.ofString()).body().split("\n")) {
+                String[] f = line.split(" ");
+                if (f.length == 2 && !line.startsWith("#") && !f[0].contains("{")) {
+                    samples.put(f[0], Double.parseDouble(f[1]));
+                }
+            }
+            return samples;
         } catch (IOException e) {
             throw new UncheckedIOException("GET " + baseUrl + "/metrics", e);
         } catch (InterruptedException e) {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -65,14 +66,16 @@ public final class ServerBench {
                 rows.add(figure("image chat, 2nd turn", "ms", Targets.SERVER_SECOND_TURN, both,
                         (s, r) -> secondTurn(s, Prompts.image(png, r))));
                 OpenAiClient.Answer[][] newChat = new OpenAiClient.Answer[2][settings.reps()];
-                double encoded = client.metric(java.baseUrl(), "llama_images_encoded_total");
+                String encodes = "llama_images_encoded_total";
+                double encoded = client.metrics(java.baseUrl()).getOrDefault(encodes, Double.NaN);
                 rows.add(figure("image, new chat", "ms", Targets.SERVER_SAME_IMAGE, both, (s, r) -> {
                     OpenAiClient.Answer a = newConversation(s, Prompts.image(png, r), r);
                     newChat[s == java ? 0 : 1][r] = a;
                     return a.nanos() / 1e6;
                 }));
-                double encodedAfter = client.metric(java.baseUrl(), "llama_images_encoded_total");
-                double encodeSeconds = client.metric(java.baseUrl(), "llama_image_encode_seconds_total");
+                Map<String, Double> after = client.metrics(java.baseUrl());
+                double encodedAfter = after.getOrDefault(encodes, Double.NaN);
+                double encodeSeconds = after.getOrDefault("llama_image_encode_seconds_total", Double.NaN);
                 notes.add(new NewChatFloor(newChat[0], newChat[1], (long) (encodedAfter - encoded),
                         encodedAfter > 0 ? 1000 * encodeSeconds / encodedAfter : Double.NaN).note());
             } else {
