@@ -2,7 +2,7 @@
 //JAVA 22+
 //DEPS io.github.llamapanama:llama-panama:0.1.0-SNAPSHOT
 // The natives for this machine; other platforms: linux-aarch64, macos-aarch64, macos-x86_64, windows-x86_64.
-//DEPS io.github.llamapanama:llama-panama:0.1.0-SNAPSHOT:linux-x86_64
+//DEPS io.github.llamapanama:llama-panama-natives:0.1.0-SNAPSHOT:linux-x86_64
 //RUNTIME_OPTIONS --enable-native-access=ALL-UNNAMED
 
 import io.github.llamapanama.chat.ChatTemplate;
