@@ -233,27 +233,31 @@ public final class Context extends NativeResource {
 
     /**
      * Logits of batch entry {@code i} of the last decode (negative counts from the end), as a
-     * zero-copy view of n_vocab floats; valid until the next decode.
+     * zero-copy view of n_vocab floats; valid until the next decode. Reading it after {@link #close()}
+     * throws {@link IllegalStateException}.
      */
     public MemorySegment logits(int i) {
         MemorySegment l = call(c -> LlamaNative.llama_get_logits_ith(c, i));
         if (l.equals(MemorySegment.NULL)) {
             throw new IllegalArgumentException("no logits for batch entry " + i + " (was its logits flag set?)");
         }
-        return l.reinterpret((long) vocabSize * Float.BYTES);
+        return l.reinterpret((long) vocabSize * Float.BYTES, arena, null);
     }
 
-    /** Embedding of batch entry {@code i} (pooling NONE), a zero-copy view of n_embd floats. */
+    /**
+     * Embedding of batch entry {@code i} (pooling NONE), a zero-copy view of n_embd floats, bounded by
+     * this context's lifetime.
+     */
     public MemorySegment embeddings(int i) {
         MemorySegment e = call(c -> LlamaNative.llama_get_embeddings_ith(c, i));
         if (e.equals(MemorySegment.NULL)) {
             throw new IllegalArgumentException("no embedding for batch entry " + i
                     + " (is the context in embeddings mode, and was its logits flag set?)");
         }
-        return e.reinterpret((long) model.embeddingSize() * Float.BYTES);
+        return e.reinterpret((long) model.embeddingSize() * Float.BYTES, arena, null);
     }
 
-    /** Pooled embedding of sequence {@code seqId} (pooling other than NONE). */
+    /** Pooled embedding of sequence {@code seqId} (pooling other than NONE), bounded by this context's lifetime. */
     public MemorySegment sequenceEmbeddings(int seqId) {
         checkSequence(seqId, false);
         MemorySegment e = call(c -> LlamaNative.llama_get_embeddings_seq(c, seqId));
@@ -262,7 +266,7 @@ public final class Context extends NativeResource {
         }
         // RANK pooling yields one score per sequence (n_cls_out = 1 at this commit), not n_embd floats
         long floats = pooling() == PoolingType.RANK ? 1 : model.embeddingSize();
-        return e.reinterpret(floats * Float.BYTES);
+        return e.reinterpret(floats * Float.BYTES, arena, null);
     }
 
     public PoolingType pooling() {
