@@ -58,14 +58,17 @@ done
 
 # --- source: a checkout in the cache, at the pinned commit -------------------------------------
 src="$cache/llama.cpp"
+# The build needs no vocab GGUFs from models/; skipping most keeps the checkout small. The tests
+# read three of them (with llama.cpp's own .inp/.out tokenizer cases), tools/mtmd/test-1.jpeg and
+# test-2.mp3 and models/templates/ from this checkout, so the repository needs nothing beside it.
+sparse=('/*' '!/models/*.gguf' '/models/ggml-vocab-gpt-2.gguf' '/models/ggml-vocab-bert-bge.gguf'
+        '/models/ggml-vocab-llama-spm.gguf')
 ensure_source() {
   if [ ! -d "$src/.git" ]; then
     echo "== fetching llama.cpp $commit from $git_url"
     rm -rf "$src.tmp" && git init -q "$src.tmp"
     local g=(git -C "$src.tmp")
-    # The build needs no vocab GGUFs from models/; skipping them keeps the checkout small and
-    # works with mirrors that hold the commit but not those large blobs.
-    "${g[@]}" sparse-checkout set --no-cone '/*' '!/models/*.gguf'
+    "${g[@]}" sparse-checkout set --no-cone "${sparse[@]}"
     "${g[@]}" remote add origin "$git_url"
     if [ -d "$git_url" ]; then
       # A local mirror: let it serve a bare SHA and a blob filter, as GitHub does.
@@ -81,6 +84,12 @@ ensure_source() {
     "${g[@]}" -c advice.detachedHead=false checkout -q "$commit" \
       || die "cannot check out $commit from '$git_url'"
     mv "$src.tmp" "$src"
+  fi
+  # An older checkout skipped every vocab GGUF: widen it (the blobs come from the same remote).
+  if [ "$(git -C "$src" sparse-checkout list)" != "$(printf '%s\n' "${sparse[@]}")" ]; then
+    echo "== widening the llama.cpp checkout to the test data the tests read"
+    git -C "$src" sparse-checkout set --no-cone "${sparse[@]}" \
+      || die "cannot check out the test data from '$(git -C "$src" remote get-url origin)'"
   fi
   local head
   head=$(git -C "$src" rev-parse HEAD)
