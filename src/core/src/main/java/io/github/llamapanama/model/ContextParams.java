@@ -28,7 +28,7 @@ import java.util.Objects;
  * @param offloadKqv     keep the KV cache and attention on the GPU
  * @param noPerf         skip performance timing
  * @param defragThreshold defrag_thold: compact the KV cache when holes exceed this fraction of
- *                       the cells in use (checked once they span 2,048 or more); <= 0 never.
+ *                       the cells in use (checked once they span 2,048 or more); {@code <= 0} never.
  *                       Many sequences that come and go (a server's slots) leave holes, and
  *                       every decode attends over all cells up to the highest one in use.
  */
@@ -153,7 +153,7 @@ public record ContextParams(int contextSize, int batchSize, int ubatchSize, int 
         public Builder typeV(KvCacheType type) { typeV = type; return this; }
         public Builder offloadKqv(boolean on) { offloadKqv = on; return this; }
         public Builder noPerf(boolean on) { noPerf = on; return this; }
-        /** Holes over this fraction of the used cells compact the KV cache; <= 0 never. */
+        /** Holes over this fraction of the used cells compact the KV cache; {@code <= 0} never. */
         public Builder defragThreshold(float fraction) { defragThreshold = fraction; return this; }
 
         public ContextParams build() {

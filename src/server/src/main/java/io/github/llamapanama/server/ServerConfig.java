@@ -42,7 +42,7 @@ import java.util.Objects;
  *                           although they are loopback, private or link-local (default none)
  * @param chatTemplate       Jinja chat template text that replaces the model's; null = the model's own
  * @param defragThreshold    compact the KV cache when its holes exceed this fraction (default 0.1,
- *                           as llama-server's {@code -dt}); <= 0 never. Slots that end and start
+ *                           as llama-server's {@code -dt}); {@code <= 0} never. Slots that end and start
  *                           leave holes, and every decode step attends over all cells up to the
  *                           highest one in use
  */
