@@ -1,6 +1,5 @@
 package io.github.llamapanama.bench;
 
-import io.github.llamapanama.internal.ffm.LlamaNative;
 import io.github.llamapanama.model.Batch;
 import io.github.llamapanama.model.Context;
 import io.github.llamapanama.model.Model;
@@ -28,7 +27,7 @@ final class JavaBatchedBench implements AutoCloseable {
             batch.add(0, i, 0, false);
         }
         context.decode(batch);
-        LlamaNative.llama_synchronize(context.handle());
+        context.synchronize();
     }
 
     /**
@@ -53,7 +52,7 @@ final class JavaBatchedBench implements AutoCloseable {
                 batch.add(0, pp + i, j, true);
             }
             context.decode(batch);
-            LlamaNative.llama_synchronize(context.handle());
+            context.synchronize();
         }
         long nanos = System.nanoTime() - t0;
         long allocated = HeapMeter.since(bytes);
@@ -71,7 +70,7 @@ final class JavaBatchedBench implements AutoCloseable {
             batch.add(0, k % pp, k / pp, k == total - 1);
             if (batch.size() == batch.capacity() || k == total - 1) {
                 context.decode(batch);
-                LlamaNative.llama_synchronize(context.handle());
+                context.synchronize();
                 batch.clear();
             }
         }

@@ -2,7 +2,6 @@ package io.github.llamapanama.bench;
 
 import io.github.llamapanama.chat.ChatMessage;
 import io.github.llamapanama.chat.ChatTemplate;
-import io.github.llamapanama.internal.ffm.LlamaNative;
 import io.github.llamapanama.model.Batch;
 import io.github.llamapanama.model.Context;
 import io.github.llamapanama.model.Model;
@@ -127,7 +126,7 @@ final class JavaImageBench implements AutoCloseable {
         }
         ctx.kvCache().clear();
         // read before the perf reset: the warmup's decode must not open the prompt's timed span
-        LlamaNative.llama_synchronize(ctx.handle());
+        ctx.synchronize();
     }
 
     @Override

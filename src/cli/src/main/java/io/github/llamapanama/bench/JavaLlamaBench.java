@@ -1,6 +1,5 @@
 package io.github.llamapanama.bench;
 
-import io.github.llamapanama.internal.ffm.LlamaNative;
 import io.github.llamapanama.model.Batch;
 import io.github.llamapanama.model.Context;
 import io.github.llamapanama.model.Model;
@@ -96,14 +95,14 @@ final class JavaLlamaBench implements AutoCloseable {
             ctx.decode(batch);
             processed += n;
         }
-        LlamaNative.llama_synchronize(ctx.handle());
+        ctx.synchronize();
     }
 
     private void testGen(Context ctx, Batch batch, int nGen) {
         int token = firstToken >= 0 ? firstToken : random.nextInt(nVocab);
         for (int i = 0; i < nGen; i++) {
             ctx.decode(batch.clear().add(token, i, 0, true));
-            LlamaNative.llama_synchronize(ctx.handle());
+            ctx.synchronize();
             token = random.nextInt(nVocab);
         }
     }

@@ -144,8 +144,8 @@ public final class NativeLibraries {
         List<String> classifiers = classifiers(platform);
         for (String classifier : classifiers) {
             String resource = RESOURCE_ROOT + classifier + "/" + NativesIndex.FILE;
-            if (NativeLibraries.class.getResource(resource) == null) {
-                tried.add("classpath: no " + resource.substring(1) + " (jar llama-panama-<version>-" + classifier + ".jar)");
+            if (findResource(resource) == null) {
+                tried.add("classpath: no " + resource.substring(1) + " (jar llama-panama-natives-<version>-" + classifier + ".jar)");
                 continue;
             }
             try {
@@ -204,7 +204,7 @@ public final class NativeLibraries {
                 continue;
             }
             try {
-                if (NativeLibraries.class.getResource(RESOURCE_ROOT + classifier + "/" + NativesIndex.FILE) != null) {
+                if (findResource(RESOURCE_ROOT + classifier + "/" + NativesIndex.FILE) != null) {
                     NativesIndex index = resourceIndex(classifier);
                     if (index.isAddOn()) {
                         addOns.add(new AddOn(classifier, extract(classifier), index));
@@ -360,8 +360,19 @@ public final class NativeLibraries {
         return target;
     }
 
+    /**
+     * A natives jar's resource, through the class loader: on the module path this library is a
+     * named module, and {@code Class.getResource} would search only the library's own jar.
+     */
+    private static java.net.URL findResource(String name) {
+        ClassLoader loader = NativeLibraries.class.getClassLoader();
+        String relative = name.substring(1);
+        return loader == null ? ClassLoader.getSystemResource(relative) : loader.getResource(relative);
+    }
+
     private static InputStream resource(String name) throws IOException {
-        InputStream in = NativeLibraries.class.getResourceAsStream(name);
+        java.net.URL url = findResource(name);
+        InputStream in = url == null ? null : url.openStream();
         if (in == null) {
             throw new NativeLoadException("natives jar lacks " + name);
         }

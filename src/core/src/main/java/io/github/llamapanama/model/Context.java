@@ -1,5 +1,7 @@
 package io.github.llamapanama.model;
 
+import io.github.llamapanama.internal.Handles;
+
 import io.github.llamapanama.LlamaException;
 import io.github.llamapanama.internal.LlamaPanamaNative;
 import io.github.llamapanama.internal.LogBridge;
@@ -26,6 +28,10 @@ import java.util.function.Function;
  * exception: any thread may call it to abort the running decode.
  */
 public final class Context extends NativeResource {
+    static {
+        Handles.register(Context.class, Context::handle);
+    }
+
     private final Model model;
     private final Vocab vocab;
     private final MemorySegment ctx;
@@ -433,10 +439,21 @@ public final class Context extends NativeResource {
         }
     }
 
+    /**
+     * Waits until the computations this context queued have finished ({@code llama_synchronize}):
+     * with a GPU backend a decode may return before its results are ready, which matters for timing.
+     */
+    public void synchronize() {
+        call(c -> {
+            LlamaNative.llama_synchronize(c);
+            return null;
+        });
+    }
+
     // ---- plumbing ----------------------------------------------------------------------------
 
-    /** The native llama_context pointer, valid while open. */
-    public MemorySegment handle() {
+    /** The native llama_context pointer, valid while open. Library code reaches it through {@link Handles}. */
+    MemorySegment handle() {
         ensureOpen();
         return ctx;
     }

@@ -1,5 +1,7 @@
 package io.github.llamapanama.model;
 
+import io.github.llamapanama.internal.Handles;
+
 import io.github.llamapanama.gguf.GgufFile;
 import io.github.llamapanama.gguf.GgufFormatException;
 import io.github.llamapanama.internal.LlamaPanamaNative;
@@ -35,6 +37,10 @@ import java.util.function.BiFunction;
  * }
  */
 public final class Model extends NativeResource {
+    static {
+        Handles.register(Model.class, Model::handle);
+    }
+
     private final Path path;
     private final MemorySegment model;
     private final Vocab vocab;
@@ -226,8 +232,8 @@ public final class Model extends NativeResource {
         }
     }
 
-    /** The native llama_model pointer, valid while this model is open. */
-    public MemorySegment handle() {
+    /** The native llama_model pointer, valid while this model is open. Library code reaches it through {@link Handles}. */
+    MemorySegment handle() {
         ensureOpen();
         return model;
     }

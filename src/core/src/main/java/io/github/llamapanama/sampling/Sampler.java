@@ -1,5 +1,6 @@
 package io.github.llamapanama.sampling;
 
+import io.github.llamapanama.internal.Handles;
 import io.github.llamapanama.LlamaException;
 import io.github.llamapanama.internal.LlamaPanamaNative;
 import io.github.llamapanama.internal.NativeResource;
@@ -213,7 +214,7 @@ public final class Sampler extends NativeResource {
     public int sample(Context context, int index) {
         enter();
         try {
-            MemorySegment ctx = context.handle();
+            MemorySegment ctx = Handles.of(context);
             if (!shape.guarded() && context.knownToHaveLogits(index)) {
                 return remember(sampleInNative(context, index)); // the hot path
             }
@@ -400,7 +401,7 @@ public final class Sampler extends NativeResource {
 
     private void ensureVocabsOpen() {
         for (Vocab v : shape.boundVocabs) {
-            v.handle(); // throws if its model was closed: the grammar would read freed memory
+            Handles.of(v); // throws if its model was closed: the grammar would read freed memory
         }
     }
 
@@ -410,7 +411,7 @@ public final class Sampler extends NativeResource {
      */
     private int sampleInNative(Context context, int index) {
         TokenBuffer c = candidates(context.vocabSize());
-        int token = LlamaPanamaNative.sample(chain, context.handle(), index, c.data(), c.capacity());
+        int token = LlamaPanamaNative.sample(chain, Handles.of(context), index, c.data(), c.capacity());
         if (token < 0) {
             throw new LlamaException("the sampler chain selected no token from entry " + index + " (stages "
                     + stageNames() + ")");

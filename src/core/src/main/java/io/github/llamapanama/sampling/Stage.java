@@ -1,5 +1,6 @@
 package io.github.llamapanama.sampling;
 
+import io.github.llamapanama.internal.Handles;
 import io.github.llamapanama.internal.LogBridge;
 import io.github.llamapanama.internal.ffm.LlamaNative;
 import io.github.llamapanama.internal.ffm.llama_logit_bias;
@@ -224,7 +225,7 @@ sealed interface Stage {
                 for (int i = 0; i < sequenceBreakers.size(); i++) {
                     breakers.setAtIndex(ValueLayout.ADDRESS, i, call.allocateFrom(sequenceBreakers.get(i)));
                 }
-                return LlamaNative.llama_sampler_init_dry(vocab.handle(), contextSize, multiplier, base,
+                return LlamaNative.llama_sampler_init_dry(Handles.of(vocab), contextSize, multiplier, base,
                         allowedLength, penaltyLastN, breakers, sequenceBreakers.size());
             }
         }
@@ -355,7 +356,7 @@ sealed interface Stage {
         }
 
         public MemorySegment create() {
-            MemorySegment v = vocab.handle();
+            MemorySegment v = Handles.of(vocab);
             try (Arena call = Arena.ofConfined()) {
                 MemorySegment patterns = call.allocate(ValueLayout.ADDRESS, Math.max(1, triggerPatterns.size()));
                 for (int i = 0; i < triggerPatterns.size(); i++) {
@@ -442,7 +443,7 @@ sealed interface Stage {
         }
 
         public MemorySegment create() {
-            return LlamaNative.llama_sampler_init_infill(vocab.handle());
+            return LlamaNative.llama_sampler_init_infill(Handles.of(vocab));
         }
     }
 }

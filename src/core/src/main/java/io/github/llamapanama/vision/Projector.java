@@ -1,5 +1,6 @@
 package io.github.llamapanama.vision;
 
+import io.github.llamapanama.internal.Handles;
 import io.github.llamapanama.Llama;
 import io.github.llamapanama.LlamaException;
 import io.github.llamapanama.gguf.GgufFile;
@@ -83,7 +84,7 @@ public final class Projector extends NativeResource {
     public static Projector load(Path mmproj, Model model, ProjectorParams params) {
         int imageSize = checkProjectorFile(mmproj, model);
         try (Arena call = Arena.ofConfined()) {
-            MemorySegment c = LlamaNative.mtmd_init_from_file(call.allocateFrom(mmproj.toString()), model.handle(),
+            MemorySegment c = LlamaNative.mtmd_init_from_file(call.allocateFrom(mmproj.toString()), Handles.of(model),
                     params.toNative(call));
             LlamaPanamaNative.releaseComputeThreads(); // leave no OpenMP team behind on this thread
             if (c.equals(MemorySegment.NULL)) {
@@ -245,7 +246,7 @@ public final class Projector extends NativeResource {
         ensureOpen();
         context.acquire();
         try (Arena call = Arena.ofConfined()) {
-            MemorySegment lctx = context.handle();
+            MemorySegment lctx = Handles.of(context);
             MemorySegment newPos = call.allocate(ValueLayout.JAVA_INT);
             int n = chunks.size();
             int media = 0;
@@ -432,7 +433,7 @@ public final class Projector extends NativeResource {
             try (Arena call = Arena.ofConfined()) {
                 MemorySegment embd = call.allocateFrom(ValueLayout.JAVA_FLOAT, embeddings);
                 MemorySegment newPos = call.allocate(ValueLayout.JAVA_INT);
-                int rc = LlamaNative.mtmd_helper_decode_image_chunk(ctx, context.handle(), chunk.handle(), embd,
+                int rc = LlamaNative.mtmd_helper_decode_image_chunk(ctx, Handles.of(context), chunk.handle(), embd,
                         position, seqId, context.batchSize(), newPos);
                 if (rc != 0) {
                     throw new LlamaException("decoding " + chunk + " failed (" + rc + ")");

@@ -3,7 +3,7 @@ package io.github.llamapanama.server;
 import io.github.llamapanama.generation.ContinuousBatch;
 import io.github.llamapanama.generation.GenerationResult;
 import io.github.llamapanama.generation.SlotPrompt;
-import io.github.llamapanama.internal.LlamaPanamaNative;
+import io.github.llamapanama.Llama;
 import io.github.llamapanama.model.Context;
 import io.github.llamapanama.vision.Projector;
 
@@ -110,7 +110,7 @@ final class Scheduler implements AutoCloseable {
                         if (batch.compact()) {
                             metrics.compacted();
                         }
-                        LlamaPanamaNative.releaseComputeThreads();
+                        Llama.releaseComputeThreads();
                     }
                 }
             }
