@@ -64,10 +64,7 @@ public final class ChatSession {
     public ChatTurn send(String userMessage, GenerationParams params) {
         messages.add(ChatMessage.user(userMessage));
         int[] prompt = fit(params);
-        int common = commonPrefix(cached, prompt);
-        if (common == prompt.length) {
-            common--; // the last token must be evaluated again to get fresh logits
-        }
+        int common = PromptPrefix.resumeAt(cached, prompt);
         generator.rewind(Math.min(common, generator.position()));
         int[] fresh = Arrays.copyOfRange(prompt, common, prompt.length);
         lastPromptTokens = fresh.length;
@@ -96,15 +93,6 @@ public final class ChatSession {
                 messages.remove(first);
             }
         }
-    }
-
-    private static int commonPrefix(int[] a, int[] b) {
-        int n = Math.min(a.length, b.length);
-        int i = 0;
-        while (i < n && a[i] == b[i]) {
-            i++;
-        }
-        return i;
     }
 
     /** Prompt tokens the last {@link #send} had to evaluate (the part not already cached). */

@@ -116,10 +116,7 @@ public final class ToolChatSession {
         boolean withTools = !tools.isEmpty() && !(toolChoice instanceof ToolChoice.None);
         List<ToolSpec> shown = withTools ? tools : List.of();
         int[] prompt = context.model().vocab().tokenize(template.render(messages, shown, true), true, true);
-        int common = commonPrefix(cached, prompt);
-        if (common == prompt.length) {
-            common--; // the last token must be evaluated again to get fresh logits
-        }
+        int common = PromptPrefix.resumeAt(cached, prompt);
         SamplingParams p = withTools
                 ? ToolGrammar.constrain(sampling.toBuilder(), tools, toolChoice, parallelToolCalls).build()
                 : sampling;
@@ -158,15 +155,6 @@ public final class ToolChatSession {
         messages.removeIf(m -> m.role() != ChatMessage.Role.SYSTEM);
         context.kvCache().remove(sequence, -1, -1);
         cached = new int[0];
-    }
-
-    private static int commonPrefix(int[] a, int[] b) {
-        int n = Math.min(a.length, b.length);
-        int i = 0;
-        while (i < n && a[i] == b[i]) {
-            i++;
-        }
-        return i;
     }
 
     /** Settings of a {@link ToolChatSession}; tools, choice {@code auto}, parallel calls allowed by default. */
