@@ -1,7 +1,10 @@
 package io.github.llamapanama.loader;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.ToIntFunction;
@@ -57,6 +60,16 @@ final class CpuVariants {
      */
     static Choice choose(NativePlatform platform, List<String> modules, Optional<String> forced,
                          ToIntFunction<String> score) {
+        return choose(platform, modules, forced, score, m -> Optional.empty());
+    }
+
+    /**
+     * As above; {@code openFailure} says why a module that scored -1 could not be opened (the
+     * dynamic loader's message), so that a missing system library is named as such rather than
+     * blamed on the CPU.
+     */
+    static Choice choose(NativePlatform platform, List<String> modules, Optional<String> forced,
+                         ToIntFunction<String> score, Function<String, Optional<String>> openFailure) {
         if (modules.isEmpty()) {
             throw new NativeLoadException("no CPU backend module (" + platform.backendModuleFile("ggml-cpu-<variant>")
                     + ") among the backends");
@@ -70,6 +83,11 @@ final class CpuVariants {
                         + ") is not in these natives; they hold " + names);
             }
             int s = score.applyAsInt(modules.get(i));
+            Optional<String> failure = s < 0 ? openFailure.apply(modules.get(i)) : Optional.empty();
+            if (failure.isPresent()) {
+                throw new NativeLoadException("CPU variant '" + forced.get() + "' (" + modules.get(i)
+                        + ") cannot be loaded: " + failure.get());
+            }
             if (s <= 0) {
                 throw new NativeLoadException("CPU variant '" + forced.get() + "' needs instructions this CPU lacks"
                         + " (ggml_backend_score " + s + "); variants here: " + names);
@@ -86,6 +104,23 @@ final class CpuVariants {
             }
         }
         if (best == null) {
+            // -1: the module did not open. Say why: a library or symbol version the system lacks is
+            // not the CPU's fault.
+            Map<String, List<String>> byFailure = new LinkedHashMap<>();
+            for (int i = 0; i < modules.size(); i++) {
+                if (score.applyAsInt(modules.get(i)) < 0) {
+                    Optional<String> why = openFailure.apply(modules.get(i));
+                    if (why.isPresent()) {
+                        byFailure.computeIfAbsent(why.get(), k -> new ArrayList<>()).add(names.get(i));
+                    }
+                }
+            }
+            if (!byFailure.isEmpty()) {
+                StringBuilder m = new StringBuilder("the CPU variants of these natives cannot be loaded on this system");
+                byFailure.forEach((why, variants) -> m.append("; ").append(String.join(", ", variants))
+                        .append(": ").append(why));
+                throw new NativeLoadException(m.toString());
+            }
             throw new NativeLoadException("this CPU supports none of the CPU variants in these natives (scores "
                     + scores + ")");
         }

@@ -58,6 +58,39 @@ final class GgmlBackendLoader {
     }
 
     /**
+     * Why {@code module} cannot be opened, in the dynamic loader's words ({@code dlerror}: a missing
+     * library, a missing symbol version), or empty when it opens or the platform has no
+     * {@code dlopen}. {@link SymbolLookup#libraryLookup} says only that it failed.
+     */
+    static Optional<String> openFailure(Path module) {
+        Linker linker = Linker.nativeLinker();
+        SymbolLookup libc = linker.defaultLookup();
+        Optional<MemorySegment> dlopen = libc.find("dlopen");
+        Optional<MemorySegment> dlerror = libc.find("dlerror");
+        Optional<MemorySegment> dlclose = libc.find("dlclose");
+        if (dlopen.isEmpty() || dlerror.isEmpty() || dlclose.isEmpty()) {
+            return Optional.empty();
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MethodHandle open = linker.downcallHandle(dlopen.get(), FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+            MemorySegment handle = (MemorySegment) open.invokeExact(arena.allocateFrom(module.toString()), RTLD_NOW);
+            if (!handle.equals(MemorySegment.NULL)) {
+                MethodHandle close = linker.downcallHandle(dlclose.get(), FunctionDescriptor.of(JAVA_INT, ADDRESS));
+                int ignored = (int) close.invokeExact(handle);
+                return Optional.empty();
+            }
+            MethodHandle error = linker.downcallHandle(dlerror.get(), FunctionDescriptor.of(ADDRESS));
+            MemorySegment message = (MemorySegment) error.invokeExact();
+            return message.equals(MemorySegment.NULL) ? Optional.empty()
+                    : Optional.of(message.reinterpret(4096).getString(0));
+        } catch (Throwable t) {
+            return Optional.empty();
+        }
+    }
+
+    private static final int RTLD_NOW = 2;
+
+    /**
      * {@code ggml_backend_score()} of a backend module: how well this machine runs it, 0 when it
      * cannot; -1 when the module has no score function or cannot be opened.
      */

@@ -284,7 +284,7 @@ public final class NativeLibraries {
         Optional<String> cpuVariant = Optional.empty();
         if (!plan.cpuModules().isEmpty()) {
             CpuVariants.Choice choice = CpuVariants.choose(platform, plan.cpuModules(), CpuVariants.forced(),
-                    f -> GgmlBackendLoader.score(dir.resolve(f)));
+                    f -> GgmlBackendLoader.score(dir.resolve(f)), f -> GgmlBackendLoader.openFailure(dir.resolve(f)));
             Path file = dir.resolve(choice.file()).toAbsolutePath();
             String name = ggml.load(file).orElseThrow(() -> new NativeLoadException(
                     "ggml_backend_load refused the CPU variant " + file));

@@ -67,6 +67,9 @@ public record ContextParams(int contextSize, int batchSize, int ubatchSize, int 
     }
 
     public static ContextParams defaults() {
+        // natives first, outside the holder's initialiser: a load failure stays a NativeLoadException
+        // (not an ExceptionInInitializerError, then NoClassDefFoundError on every later call)
+        NativeRuntime.ensureInitialized();
         return Defaults.VALUE;
     }
 

@@ -36,6 +36,9 @@ public record ModelParams(int gpuLayers, int mainGpu, SplitMode splitMode, boole
 
     /** llama.cpp's defaults. */
     public static ModelParams defaults() {
+        // natives first, outside the holder's initialiser: a load failure stays a NativeLoadException
+        // (not an ExceptionInInitializerError, then NoClassDefFoundError on every later call)
+        NativeRuntime.ensureInitialized();
         return Defaults.VALUE;
     }
 
