@@ -3,6 +3,7 @@ package io.github.llamapanama.chat.jinja;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
+import com.hubspot.jinjava.el.JinjavaProcessors;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.filter.Filter;
@@ -22,6 +23,11 @@ import java.util.regex.Pattern;
  * call ({@code startswith}, {@code endswith}, {@code strip}, {@code lstrip}, {@code rstrip},
  * {@code upper}, {@code lower}) mapped onto Java's. Message text is data, never evaluated as a
  * template. Thread-safe.
+ *
+ * <p>The template is untrusted code (it comes with the model file): {@code include},
+ * {@code import}, {@code from} and {@code extends} are refused, and every render runs under a
+ * {@link RenderBudget} of time and loop iterations; both end in a {@link TemplateException}
+ * whose {@link TemplateException#unsafeTemplate()} is true.
  */
 public final class JinjaTemplate {
     private static final Jinjava ENGINE = engine();
@@ -56,12 +62,28 @@ public final class JinjaTemplate {
         return CACHE.computeIfAbsent(source, JinjaTemplate::new);
     }
 
-    /** Loads the engine and parses the template ahead of the first real render (a server calls it at start). */
+    /** {@link #warmUp(RenderBudget)} under the {@linkplain RenderBudget#defaults() default budget}. */
     public JinjaTemplate warmUp() {
+        return warmUp(RenderBudget.defaults());
+    }
+
+    /**
+     * Loads the engine, parses the template and renders a one-message conversation, ahead of the
+     * first real render (a server calls it at start). A template that is not safe to run is
+     * refused here, at load: one with a forbidden tag anywhere, or one that runs past the budget.
+     * Other failures (the template's own {@code raise_exception}, what Jinjava cannot run) are left
+     * to the first real render to report.
+     *
+     * @throws TemplateException if the template is refused as unsafe ({@link TemplateException#unsafeTemplate()})
+     */
+    public JinjaTemplate warmUp(RenderBudget budget) {
         try {
             render(Map.of("messages", java.util.List.of(Map.of("role", "user", "content", "warm-up")),
-                    "add_generation_prompt", true));
+                    "add_generation_prompt", true), budget);
         } catch (TemplateException e) {
+            if (e.unsafeTemplate()) {
+                throw e;
+            }
             // the first real render reports it
         }
         return this;
@@ -76,13 +98,20 @@ public final class JinjaTemplate {
         return source;
     }
 
+    /** {@link #render(Map, RenderBudget)} under the {@linkplain RenderBudget#defaults() default budget}. */
+    public String render(Map<String, ?> variables) {
+        return render(variables, RenderBudget.defaults());
+    }
+
     /**
      * Renders with these variables ({@code messages}, {@code tools}, {@code add_generation_prompt},
-     * {@code bos_token}, ...).
+     * {@code bos_token}, ...), within this budget.
      *
-     * @throws TemplateException if the template raised an exception or Jinjava cannot render it
+     * @throws TemplateException if the template raised an exception, Jinjava cannot render it, it
+     *                           uses a forbidden tag or it ran past the budget ({@link TemplateException#reason()})
      */
-    public String render(Map<String, ?> variables) {
+    public String render(Map<String, ?> variables, RenderBudget budget) {
+        java.util.Objects.requireNonNull(budget, "budget");
         String output;
         List<TemplateError> errors;
         JinjavaInterpreter interpreter = ENGINE.newInterpreter();
@@ -92,12 +121,27 @@ public final class JinjaTemplate {
             Node node = parsed;
             if (node == null) {
                 node = interpreter.parse(prepared);
+                Sandbox.scan(node);
                 if (interpreter.getErrorsCopy().stream().noneMatch(e -> e.getSeverity() == TemplateError.ErrorType.FATAL)) {
                     parsed = node;
                 }
             }
-            output = interpreter.render(node, true);
+            try (RenderMeter meter = RenderMeter.start(budget)) { // parsing is not the template's doing
+                try {
+                    output = interpreter.render(node, true);
+                } catch (RuntimeException e) {
+                    if (meter.failure() != null) {
+                        throw meter.failure();
+                    }
+                    throw e;
+                }
+                if (meter.failure() != null) {
+                    throw meter.failure();
+                }
+            }
             errors = interpreter.getErrorsCopy();
+        } catch (TemplateException e) {
+            throw e;
         } catch (TemplateFunctions.Raised e) {
             throw new TemplateException(e.getMessage(), true);
         } catch (RuntimeException e) {
@@ -141,6 +185,10 @@ public final class JinjaTemplate {
                 .withLstripBlocks(true)
                 .withNestedInterpretationEnabled(false)
                 .withMaxOutputSize(64L << 20)
+                .withMaxStringLength(64L << 20) // what join and replace may build
+                .withProcessors(JinjavaProcessors.newBuilder()
+                        .withNodePreProcessor((node, interpreter) -> RenderMeter.checkCurrent())
+                        .build())
                 .withFailOnUnknownTokens(false)
                 .withLegacyOverrides(LegacyOverrides.newBuilder()
                         .withUseTrimmingForNotesAndExpressions(true) // {{- ... -}} as in Jinja
@@ -151,6 +199,7 @@ public final class JinjaTemplate {
                         .build())
                 .build();
         Jinjava jinjava = new Jinjava(config);
+        Sandbox.install(jinjava);
         jinjava.getGlobalContext().registerFilter(new ToJson());
         try {
             jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
