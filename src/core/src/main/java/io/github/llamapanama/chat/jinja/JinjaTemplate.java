@@ -48,6 +48,10 @@ public final class JinjaTemplate {
                 }
             });
 
+    static {
+        prime();
+    }
+
     private final String source;
     private final String prepared;
     private volatile Node parsed; // parsed on first render; render-only afterwards
@@ -162,6 +166,29 @@ public final class JinjaTemplate {
                     + error.getMessage(), false);
         }
         return output;
+    }
+
+    /**
+     * Renders a template that uses what chat templates use (loops, conditions, namespaces, macros,
+     * filters, tests, Python string methods), so that the engine's classes load now and not inside
+     * the first render's budget: on a slow machine, that class loading alone takes a large part of
+     * a second, and a server's warm-up must not refuse a harmless template for it.
+     */
+    private static void prime() {
+        String primer = "{%- macro show(m) -%}{{ m['role'] | upper }}: {{ m.content | trim }}{%- endmacro -%}"
+                + "{%- set ns = namespace(n=0, last=none) -%}"
+                + "{%- for m in messages if m.role != 'tool' -%}{%- set ns.n = ns.n + 1 -%}"
+                + "{%- if loop.first and m['content'].startswith('p') %}{{ show(m) }}{% elif m.content is string %}"
+                + "{{ m.content.strip() ~ (m.content | length) }}{% else %}{{ m | tojson }}{% endif -%}"
+                + "{%- endfor -%}{{ messages | selectattr('role', 'equalto', 'user') | map(attribute='content')"
+                + " | join(', ') }}{% for k, v in {'a': 1}.items() %}{{ k }}{{ v | string }}{% endfor %}"
+                + "{{ tools | default([]) | tojson(indent=2) }}{{ ns.n }}";
+        try {
+            new JinjaTemplate(primer).render(Map.of("messages", List.of(Map.of("role", "user", "content", " prime ")),
+                    "add_generation_prompt", true), new RenderBudget(java.time.Duration.ofMinutes(1), 1_000_000));
+        } catch (RuntimeException e) {
+            // only a head start; the real renders report their own errors
+        }
     }
 
     /** Python's string methods, renamed to Java's inside Jinja tags only. */
