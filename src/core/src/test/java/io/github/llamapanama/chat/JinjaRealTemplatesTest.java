@@ -82,6 +82,8 @@ class JinjaRealTemplatesTest {
     @Test
     void everyTemplateRendersWellWithinTheDefaultBudget() throws IOException {
         RenderBudget budget = RenderBudget.defaults();
+        // the engine starts (and primes itself) when the class loads, outside any render: not timed here
+        assertTrue(JinjaTemplate.looksLikeJinja("{{ x }}"));
         List<String> problems = new ArrayList<>();
         StringBuilder report = new StringBuilder(String.format(Locale.ROOT, "%-64s %-17s %9s %9s %9s  %s%n",
                 "template", "conversation", "cold ms", "median ms", "max ms", "outcome"));
@@ -118,5 +120,6 @@ class JinjaRealTemplatesTest {
                 slowest, budget.time().toMillis(), budget.loopIterations()));
         System.out.print(report);
         assertTrue(problems.isEmpty(), String.join("\n", problems) + "\n" + report);
+        assertTrue(slowest < budget.time().toMillis(), report.toString());
     }
 }

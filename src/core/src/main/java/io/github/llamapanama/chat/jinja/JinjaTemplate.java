@@ -213,6 +213,8 @@ public final class JinjaTemplate {
                 .withNestedInterpretationEnabled(false)
                 .withMaxOutputSize(64L << 20)
                 .withMaxStringLength(64L << 20) // what join and replace may build
+                .withMaxListSize(1 << 20) // lists and dicts a template builds (a list doubled in a loop)
+                .withMaxMapSize(1 << 20)
                 .withProcessors(JinjavaProcessors.newBuilder()
                         .withNodePreProcessor((node, interpreter) -> RenderMeter.checkCurrent())
                         .build())
