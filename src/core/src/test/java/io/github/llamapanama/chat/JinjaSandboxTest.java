@@ -140,6 +140,20 @@ class JinjaSandboxTest {
     }
 
     @Test
+    void aStringOrListDoubledInALoopStopsAtTheSizeLimits() {
+        for (String source : List.of(
+                "{% set ns = namespace(l=[1]) %}{% for i in range(40) %}{% set ns.l = ns.l + ns.l %}{% endfor %}{{ ns.l | length }}",
+                "{% set ns = namespace(s='ab') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s | length }}")) {
+            long start = System.nanoTime();
+            TemplateException e = refused(source);
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(TemplateException.Reason.OVER_BUDGET, e.reason(), e.getMessage());
+            assertTrue(ms < 3000, "stopped after " + ms + " ms");
+        }
+        assertNormalRenderStillWorks();
+    }
+
+    @Test
     void theBudgetIsConfigurable() {
         JinjaTemplate t = JinjaTemplate.of("{% for a in range(100) %}{% for b in range(100) %}.{% endfor %}{% endfor %}");
         assertEquals(10_000, t.render(ONE_MESSAGE).length());

@@ -4,7 +4,9 @@ import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.el.JinjavaProcessors;
+import com.hubspot.jinjava.interpret.CollectionTooBigException;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.interpret.OutputTooBigException;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.filter.Filter;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
@@ -157,10 +159,18 @@ public final class JinjaTemplate {
             if (error.getSeverity() != TemplateError.ErrorType.FATAL) {
                 continue;
             }
+            boolean tooBig = error.getReason() == TemplateError.ErrorReason.OUTPUT_TOO_BIG
+                    || error.getReason() == TemplateError.ErrorReason.COLLECTION_TOO_BIG;
             for (Throwable t = error.getException(); t != null; t = t.getCause()) {
                 if (t instanceof TemplateFunctions.Raised r) {
                     throw new TemplateException(r.getMessage(), true);
                 }
+                tooBig |= t instanceof OutputTooBigException || t instanceof CollectionTooBigException;
+            }
+            if (tooBig) { // a string or a list grown past the engine's limits: a memory bomb, not a Jinjava gap
+                throw new TemplateException("the chat template ran past its render budget of output, string and list"
+                        + " sizes (line " + error.getLineno() + "): " + error.getMessage(),
+                        TemplateException.Reason.OVER_BUDGET);
             }
             throw new TemplateException("the chat template cannot be rendered (line " + error.getLineno() + "): "
                     + error.getMessage(), false);
