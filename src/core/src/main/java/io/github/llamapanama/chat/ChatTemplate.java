@@ -2,6 +2,7 @@ package io.github.llamapanama.chat;
 
 import io.github.llamapanama.LlamaException;
 import io.github.llamapanama.chat.jinja.JinjaTemplate;
+import io.github.llamapanama.chat.jinja.RenderBudget;
 import io.github.llamapanama.chat.jinja.TemplateException;
 import io.github.llamapanama.internal.NativeRuntime;
 import io.github.llamapanama.internal.ffm.LlamaNative;
@@ -27,11 +28,16 @@ import java.util.List;
  * template prints come out as the model was trained on; a template Jinjava cannot run falls
  * back to {@link #apply}.
  *
+ * <p>A model file's template is untrusted code: it renders under a {@link RenderBudget} (time
+ * and loop iterations) and may not use {@code include}, {@code import}, {@code from} or
+ * {@code extends}; a template refused for either reason is never hidden by the fallback.
+ *
  * @param source   the Jinja text or a built-in name
  * @param bosToken the text of the model's BOS token, as templates see {@code bos_token} (may be empty)
  * @param eosToken the text of its EOS token, {@code eos_token}
+ * @param budget   what one render of the Jinja may take; {@link RenderBudget#defaults()} when null
  */
-public record ChatTemplate(String source, String bosToken, String eosToken) {
+public record ChatTemplate(String source, String bosToken, String eosToken, RenderBudget budget) {
 
     public ChatTemplate {
         if (source == null || source.isBlank()) {
@@ -39,10 +45,21 @@ public record ChatTemplate(String source, String bosToken, String eosToken) {
         }
         bosToken = bosToken == null ? "" : bosToken;
         eosToken = eosToken == null ? "" : eosToken;
+        budget = budget == null ? RenderBudget.defaults() : budget;
+    }
+
+    /** A template under the {@linkplain RenderBudget#defaults() default budget}. */
+    public ChatTemplate(String source, String bosToken, String eosToken) {
+        this(source, bosToken, eosToken, null);
     }
 
     public ChatTemplate(String source) {
         this(source, "", "");
+    }
+
+    /** This template with another render budget. */
+    public ChatTemplate withBudget(RenderBudget budget) {
+        return new ChatTemplate(source, bosToken, eosToken, java.util.Objects.requireNonNull(budget, "budget"));
     }
 
     /** The model file's template. */
@@ -82,15 +99,17 @@ public record ChatTemplate(String source, String bosToken, String eosToken) {
      *
      * @param tools        the functions the model may call; empty for none
      * @param addAssistant end with the assistant's turn opener, so the model answers next
-     * @throws TemplateException if the template itself refuses the conversation ({@code raise_exception})
+     * @throws TemplateException if the template itself refuses the conversation ({@code raise_exception}),
+     *                           or the template is refused as unsafe: a forbidden tag, or over its
+     *                           {@link #budget()} ({@link TemplateException#unsafeTemplate()})
      */
     public String render(List<ChatMessage> messages, List<ToolSpec> tools, boolean addAssistant) {
         if (isJinja()) {
             try {
                 return JinjaTemplate.of(source).render(TemplateInput.variables(messages, tools, addAssistant,
-                        TemplateInput.Capabilities.of(source), bosToken, eosToken));
+                        TemplateInput.Capabilities.of(source), bosToken, eosToken), budget);
             } catch (TemplateException e) {
-                if (e.raisedByTemplate()) {
+                if (e.raisedByTemplate() || e.unsafeTemplate()) {
                     throw e;
                 }
                 // Jinjava cannot run this template: llama.cpp's built-in formatting below
@@ -100,12 +119,16 @@ public record ChatTemplate(String source, String bosToken, String eosToken) {
     }
 
     /**
-     * Loads the Jinja engine and parses the template now, so that the first {@link #render}
-     * does not pay for it (about a second of class loading); a no-op for built-in names.
+     * Loads the Jinja engine, parses the template and renders a one-message conversation now, so
+     * that the first {@link #render} does not pay for it (about a second of class loading), and so
+     * that a hostile model file is refused at load; a no-op for built-in names.
+     *
+     * @throws TemplateException if the template is refused as unsafe: a forbidden tag anywhere in
+     *                           it, or a render past its {@link #budget()}
      */
     public ChatTemplate warmUp() {
         if (isJinja()) {
-            JinjaTemplate.of(source).warmUp();
+            JinjaTemplate.of(source).warmUp(budget);
         }
         return this;
     }

@@ -57,6 +57,12 @@ final class ChatCompletionsHandler implements Router.Endpoint {
         try {
             prompt = engine.template.render(chat, tools.active() ? tools.tools() : List.of(), true);
         } catch (TemplateException e) {
+            if (!e.raisedByTemplate()) {
+                // the template is at fault, not the request (a forbidden tag, a render past its budget): the
+                // request fails and the server goes on serving
+                throw new ApiException(500, "server_error", "the model's chat template failed: " + e.getMessage(),
+                        null, "chat_template_error");
+            }
             throw ApiException.invalid("the model's chat template refused the conversation: " + e.getMessage(),
                     "messages", "invalid_conversation");
         }

@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What a project depending on llama-panama inherits, read from the library's pom.xml: only
- * jackson-databind and Jinjava; the progress bar's and MP4's libraries are optional, and no
+ * jackson-databind and Jinjava (with three of Jinjava's dependencies at maintained versions, and
+ * what the library does not need of the rest excluded); the progress bar's and MP4's libraries are optional, and no
  * application's or integration's library is there at all. Plus the POM entries Maven Central
  * requires, from the parent.
  */
@@ -72,9 +73,28 @@ class PomDependenciesTest {
                 inherited.add(id);
             }
         }
-        // Jinjava renders models' own chat templates (tools) in the library's chat package.
-        assertEquals(Set.of("com.fasterxml.jackson.core:jackson-databind", "com.hubspot.jinjava:jinjava"), inherited);
+        // Jinjava renders models' own chat templates (tools) in the library's chat package; three of its own
+        // dependencies are declared at maintained versions (issue #26; the whole runtime list is
+        // src/core/runtime-dependencies.txt, checked by core's RuntimeDependenciesTest).
+        assertEquals(Set.of("com.fasterxml.jackson.core:jackson-databind", "com.hubspot.jinjava:jinjava",
+                "org.apache.commons:commons-lang3", "com.fasterxml.jackson.datatype:jackson-datatype-jdk8",
+                "com.fasterxml.jackson.dataformat:jackson-dataformat-yaml"), inherited);
         assertEquals(Set.of("me.tongfei:progressbar", "org.jcodec:jcodec"), optional);
+    }
+
+    @Test
+    void jinjavaComesWithoutTheJarsTheLibraryDoesNotNeed() {
+        Element deps = children(library, "dependencies").getFirst();
+        Element jinjava = children(deps, "dependency").stream()
+                .filter(d -> text(d, "artifactId").equals("jinjava")).findFirst().orElseThrow();
+        Set<String> excluded = new TreeSet<>();
+        for (Element e : children(children(jinjava, "exclusions").getFirst(), "exclusion")) {
+            excluded.add(text(e, "artifactId"));
+        }
+        for (String artifact : List.of("commons-net", "java-ipv6", "big-math", "javassist", "jsr305", "annotations",
+                "commons-lang3", "jackson-dataformat-yaml")) {
+            assertTrue(excluded.contains(artifact), artifact + " not excluded from Jinjava: " + excluded);
+        }
     }
 
     @Test

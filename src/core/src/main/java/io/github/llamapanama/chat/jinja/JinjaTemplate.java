@@ -3,7 +3,10 @@ package io.github.llamapanama.chat.jinja;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
+import com.hubspot.jinjava.el.JinjavaProcessors;
+import com.hubspot.jinjava.interpret.CollectionTooBigException;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.interpret.OutputTooBigException;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.filter.Filter;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
@@ -22,6 +25,11 @@ import java.util.regex.Pattern;
  * call ({@code startswith}, {@code endswith}, {@code strip}, {@code lstrip}, {@code rstrip},
  * {@code upper}, {@code lower}) mapped onto Java's. Message text is data, never evaluated as a
  * template. Thread-safe.
+ *
+ * <p>The template is untrusted code (it comes with the model file): {@code include},
+ * {@code import}, {@code from} and {@code extends} are refused, and every render runs under a
+ * {@link RenderBudget} of time and loop iterations; both end in a {@link TemplateException}
+ * whose {@link TemplateException#unsafeTemplate()} is true.
  */
 public final class JinjaTemplate {
     private static final Jinjava ENGINE = engine();
@@ -42,6 +50,10 @@ public final class JinjaTemplate {
                 }
             });
 
+    static {
+        prime();
+    }
+
     private final String source;
     private final String prepared;
     private volatile Node parsed; // parsed on first render; render-only afterwards
@@ -56,12 +68,28 @@ public final class JinjaTemplate {
         return CACHE.computeIfAbsent(source, JinjaTemplate::new);
     }
 
-    /** Loads the engine and parses the template ahead of the first real render (a server calls it at start). */
+    /** {@link #warmUp(RenderBudget)} under the {@linkplain RenderBudget#defaults() default budget}. */
     public JinjaTemplate warmUp() {
+        return warmUp(RenderBudget.defaults());
+    }
+
+    /**
+     * Loads the engine, parses the template and renders a one-message conversation, ahead of the
+     * first real render (a server calls it at start). A template that is not safe to run is
+     * refused here, at load: one with a forbidden tag anywhere, or one that runs past the budget.
+     * Other failures (the template's own {@code raise_exception}, what Jinjava cannot run) are left
+     * to the first real render to report.
+     *
+     * @throws TemplateException if the template is refused as unsafe ({@link TemplateException#unsafeTemplate()})
+     */
+    public JinjaTemplate warmUp(RenderBudget budget) {
         try {
             render(Map.of("messages", java.util.List.of(Map.of("role", "user", "content", "warm-up")),
-                    "add_generation_prompt", true));
+                    "add_generation_prompt", true), budget);
         } catch (TemplateException e) {
+            if (e.unsafeTemplate()) {
+                throw e;
+            }
             // the first real render reports it
         }
         return this;
@@ -76,13 +104,20 @@ public final class JinjaTemplate {
         return source;
     }
 
+    /** {@link #render(Map, RenderBudget)} under the {@linkplain RenderBudget#defaults() default budget}. */
+    public String render(Map<String, ?> variables) {
+        return render(variables, RenderBudget.defaults());
+    }
+
     /**
      * Renders with these variables ({@code messages}, {@code tools}, {@code add_generation_prompt},
-     * {@code bos_token}, ...).
+     * {@code bos_token}, ...), within this budget.
      *
-     * @throws TemplateException if the template raised an exception or Jinjava cannot render it
+     * @throws TemplateException if the template raised an exception, Jinjava cannot render it, it
+     *                           uses a forbidden tag or it ran past the budget ({@link TemplateException#reason()})
      */
-    public String render(Map<String, ?> variables) {
+    public String render(Map<String, ?> variables, RenderBudget budget) {
+        java.util.Objects.requireNonNull(budget, "budget");
         String output;
         List<TemplateError> errors;
         JinjavaInterpreter interpreter = ENGINE.newInterpreter();
@@ -92,12 +127,27 @@ public final class JinjaTemplate {
             Node node = parsed;
             if (node == null) {
                 node = interpreter.parse(prepared);
+                Sandbox.scan(node);
                 if (interpreter.getErrorsCopy().stream().noneMatch(e -> e.getSeverity() == TemplateError.ErrorType.FATAL)) {
                     parsed = node;
                 }
             }
-            output = interpreter.render(node, true);
+            try (RenderMeter meter = RenderMeter.start(budget)) { // parsing is not the template's doing
+                try {
+                    output = interpreter.render(node, true);
+                } catch (RuntimeException e) {
+                    if (meter.failure() != null) {
+                        throw meter.failure();
+                    }
+                    throw e;
+                }
+                if (meter.failure() != null) {
+                    throw meter.failure();
+                }
+            }
             errors = interpreter.getErrorsCopy();
+        } catch (TemplateException e) {
+            throw e;
         } catch (TemplateFunctions.Raised e) {
             throw new TemplateException(e.getMessage(), true);
         } catch (RuntimeException e) {
@@ -109,15 +159,46 @@ public final class JinjaTemplate {
             if (error.getSeverity() != TemplateError.ErrorType.FATAL) {
                 continue;
             }
+            boolean tooBig = error.getReason() == TemplateError.ErrorReason.OUTPUT_TOO_BIG
+                    || error.getReason() == TemplateError.ErrorReason.COLLECTION_TOO_BIG;
             for (Throwable t = error.getException(); t != null; t = t.getCause()) {
                 if (t instanceof TemplateFunctions.Raised r) {
                     throw new TemplateException(r.getMessage(), true);
                 }
+                tooBig |= t instanceof OutputTooBigException || t instanceof CollectionTooBigException;
+            }
+            if (tooBig) { // a string or a list grown past the engine's limits: a memory bomb, not a Jinjava gap
+                throw new TemplateException("the chat template ran past its render budget of output, string and list"
+                        + " sizes (line " + error.getLineno() + "): " + error.getMessage(),
+                        TemplateException.Reason.OVER_BUDGET);
             }
             throw new TemplateException("the chat template cannot be rendered (line " + error.getLineno() + "): "
                     + error.getMessage(), false);
         }
         return output;
+    }
+
+    /**
+     * Renders a template that uses what chat templates use (loops, conditions, namespaces, macros,
+     * filters, tests, Python string methods), so that the engine's classes load now and not inside
+     * the first render's budget: on a slow machine, that class loading alone takes a large part of
+     * a second, and a server's warm-up must not refuse a harmless template for it.
+     */
+    private static void prime() {
+        String primer = "{%- macro show(m) -%}{{ m['role'] | upper }}: {{ m.content | trim }}{%- endmacro -%}"
+                + "{%- set ns = namespace(n=0, last=none) -%}"
+                + "{%- for m in messages if m.role != 'tool' -%}{%- set ns.n = ns.n + 1 -%}"
+                + "{%- if loop.first and m['content'].startswith('p') %}{{ show(m) }}{% elif m.content is string %}"
+                + "{{ m.content.strip() ~ (m.content | length) }}{% else %}{{ m | tojson }}{% endif -%}"
+                + "{%- endfor -%}{{ messages | selectattr('role', 'equalto', 'user') | map(attribute='content')"
+                + " | join(', ') }}{% for k, v in {'a': 1}.items() %}{{ k }}{{ v | string }}{% endfor %}"
+                + "{{ tools | default([]) | tojson(indent=2) }}{{ ns.n }}";
+        try {
+            new JinjaTemplate(primer).render(Map.of("messages", List.of(Map.of("role", "user", "content", " prime ")),
+                    "add_generation_prompt", true), new RenderBudget(java.time.Duration.ofMinutes(1), 1_000_000));
+        } catch (RuntimeException e) {
+            // only a head start; the real renders report their own errors
+        }
     }
 
     /** Python's string methods, renamed to Java's inside Jinja tags only. */
@@ -141,6 +222,12 @@ public final class JinjaTemplate {
                 .withLstripBlocks(true)
                 .withNestedInterpretationEnabled(false)
                 .withMaxOutputSize(64L << 20)
+                .withMaxStringLength(64L << 20) // what join and replace may build
+                .withMaxListSize(1 << 20) // lists and dicts a template builds (a list doubled in a loop)
+                .withMaxMapSize(1 << 20)
+                .withProcessors(JinjavaProcessors.newBuilder()
+                        .withNodePreProcessor((node, interpreter) -> RenderMeter.checkCurrent())
+                        .build())
                 .withFailOnUnknownTokens(false)
                 .withLegacyOverrides(LegacyOverrides.newBuilder()
                         .withUseTrimmingForNotesAndExpressions(true) // {{- ... -}} as in Jinja
@@ -151,6 +238,7 @@ public final class JinjaTemplate {
                         .build())
                 .build();
         Jinjava jinjava = new Jinjava(config);
+        Sandbox.install(jinjava);
         jinjava.getGlobalContext().registerFilter(new ToJson());
         try {
             jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
