@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Tokenizer parity with the reference (Hugging Face) ids that llama.cpp's own test-tokenizer-0
- * checks, on the vocabulary-only GGUFs of ../shared/testdata: every case, add_special false.
+ * checks, on the vocabulary-only GGUFs of llama.cpp's models/ (TestData): every case, add_special false.
  */
 class TokenizerParityTest {
 

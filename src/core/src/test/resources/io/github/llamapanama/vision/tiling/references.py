@@ -4,7 +4,7 @@ python3 references.py          # cpython-grid-order.txt, grid-cases.csv, and the
 python3 references.py pil      # pil-resize-crc.csv, pil-tiles-crc.txt (needs Pillow, e.g. python3-pil)
 
 The grid functions are the InternVL3 model card's, verbatim in behaviour. The synthetic image
-is TestImages.pattern in the Java tests; test-1.jpeg is ../shared/testdata/test-1.jpeg.
+is TestImages.pattern in the Java tests; test-1.jpeg is llama.cpp's tools/mtmd/test-1.jpeg, in the checkout build-native.sh makes.
 """
 import hashlib, random, sys, zlib
 
@@ -130,7 +130,8 @@ def pil():
                                       (900, 900, 1, 12, 448, True), (700, 500, 1, 1, 448, True)]:
             tiles = dynamic_preprocess(pattern(w, h), mn, mx, s, th)
             f.write(f"pattern,{w},{h},{mn},{mx},{s},{th}: {' '.join(crc(t) for t in tiles)}\n")
-        img = Image.open("../../../../../../../../../shared/testdata/test-1.jpeg").convert("RGB")
+        cache = os.environ.get("LLAMA_PANAMA_CACHE", os.path.expanduser("~/.cache/llama-panama"))
+        img = Image.open(os.path.join(cache, "llama.cpp/tools/mtmd/test-1.jpeg")).convert("RGB")
         tiles = dynamic_preprocess(img, use_thumbnail=True)
         f.write(f"test-1.jpeg,{img.size[0]},{img.size[1]},1,12,448,True: {' '.join(crc(t) for t in tiles)}\n")
 
