@@ -6,7 +6,7 @@ python3 references.py pil      # pil-resize-crc.csv, pil-tiles-crc.txt (needs Pi
 The grid functions are the InternVL3 model card's, verbatim in behaviour. The synthetic image
 is TestImages.pattern in the Java tests; test-1.jpeg is llama.cpp's tools/mtmd/test-1.jpeg, in the checkout build-native.sh makes.
 """
-import hashlib, random, sys, zlib
+import hashlib, os, random, sys, zlib
 
 
 def find_closest_aspect_ratio(aspect_ratio, target_ratios, width, height, image_size):
