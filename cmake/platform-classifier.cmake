@@ -1,11 +1,12 @@
-# Maven classifier of the natives jar: <os>-<arch>[-<variant>], e.g. linux-x86_64,
-# macos-aarch64, windows-x86_64, linux-x86_64-cuda. Java's NativePlatform derives the same
-# string from os.name/os.arch, so the two must agree.
+# Maven classifier of the natives jar: <os>-<arch>[-<variant>] as os-maven-plugin's
+# ${os.detected.classifier} names platforms, e.g. linux-x86_64, linux-aarch_64, osx-aarch_64,
+# windows-x86_64, linux-x86_64-cuda. Java's NativePlatform derives the same string from
+# os.name/os.arch, so the two must agree.
 function(llama_panama_classifier out variant)
     if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
         set(os linux)
     elseif(CMAKE_SYSTEM_NAME STREQUAL "Darwin")
-        set(os macos)
+        set(os osx)
     elseif(CMAKE_SYSTEM_NAME STREQUAL "Windows")
         set(os windows)
     else()
@@ -15,7 +16,7 @@ function(llama_panama_classifier out variant)
     if(cpu MATCHES "^(x86_64|amd64|x64)$")
         set(arch x86_64)
     elseif(cpu MATCHES "^(aarch64|arm64)$")
-        set(arch aarch64)
+        set(arch aarch_64)
     else()
         set(arch ${cpu})
     endif()

@@ -1,8 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 22+
 //DEPS io.github.llamapanama:llama-panama:0.1.0-SNAPSHOT
-// The natives for this machine; other platforms: linux-aarch64, macos-aarch64, macos-x86_64, windows-x86_64.
-//DEPS io.github.llamapanama:llama-panama-natives:0.1.0-SNAPSHOT:linux-x86_64
+// The natives of the platform JBang runs on (os-maven-plugin's names: linux-x86_64, osx-aarch_64, ...).
+//DEPS io.github.llamapanama:llama-panama-natives:0.1.0-SNAPSHOT:${os.detected.classifier}
 //RUNTIME_OPTIONS --enable-native-access=ALL-UNNAMED
 
 import io.github.llamapanama.chat.ChatTemplate;

@@ -1,8 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 22+
 //DEPS io.github.llamapanama:llama-panama-spark_2.13:0.1.0-SNAPSHOT
-// The natives for this machine; other platforms: linux-aarch64, macos-aarch64, macos-x86_64, windows-x86_64.
-//DEPS io.github.llamapanama:llama-panama-natives:0.1.0-SNAPSHOT:linux-x86_64
+// The natives of the platform JBang runs on (os-maven-plugin's names: linux-x86_64, osx-aarch_64, ...).
+//DEPS io.github.llamapanama:llama-panama-natives:0.1.0-SNAPSHOT:${os.detected.classifier}
 //DEPS org.apache.spark:spark-sql_2.13:4.2.0
 // Spark brings jackson-module-scala 2.21; llama-panama's jackson-databind 2.23 needs the module of its minor version.
 //DEPS com.fasterxml.jackson.module:jackson-module-scala_2.13:2.23.0

@@ -3,9 +3,11 @@ package io.github.llamapanama.loader;
 import java.util.Locale;
 
 /**
- * The platform part of a natives classifier, {@code <os>-<arch>}: linux-x86_64, linux-aarch64,
- * macos-aarch64, macos-x86_64, windows-x86_64. A GPU build appends its variant
- * (linux-x86_64-cuda). cmake/platform-classifier.cmake derives the same names.
+ * The platform part of a natives classifier, {@code <os>-<arch>}, named as os-maven-plugin's
+ * {@code ${os.detected.classifier}} (and Gradle's osdetector, and JBang) names platforms:
+ * linux-x86_64, linux-aarch_64, osx-aarch_64, osx-x86_64, windows-x86_64. A GPU build appends
+ * its variant (linux-x86_64-cuda). cmake/platform-classifier.cmake derives the same names.
+ * {@link #os()} and {@link #arch()} are the plain names (macos, aarch64).
  */
 public record NativePlatform(String os, String arch) {
 
@@ -29,7 +31,7 @@ public record NativePlatform(String os, String arch) {
     }
 
     public String classifier() {
-        return os + "-" + arch;
+        return (os.equals("macos") ? "osx" : os) + "-" + (arch.equals("aarch64") ? "aarch_64" : arch);
     }
 
     /**

@@ -93,7 +93,7 @@ class ReleaseWorkflowTest {
     @Test
     void theReleaseCoversEveryPlatformAndAssemblesOneRelease() throws IOException {
         String text = Files.readString(WORKFLOWS.resolve("release.yml"));
-        for (String classifier : List.of("linux-x86_64", "linux-aarch64", "macos-aarch64", "macos-x86_64",
+        for (String classifier : List.of("linux-x86_64", "linux-aarch_64", "osx-aarch_64", "osx-x86_64",
                 "windows-x86_64", "linux-x86_64-vulkan", "linux-x86_64-cuda")) {
             assertTrue(text.contains("classifier: " + classifier + "\n"), classifier);
         }
