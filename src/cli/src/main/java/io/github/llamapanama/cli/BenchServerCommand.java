@@ -73,7 +73,7 @@ final class BenchServerCommand implements Callable<Integer> {
         if (clients != null && !clients.isEmpty()) {
             s = s.withClients(clients);
         }
-        ServerBenchReport report = new ServerBench(s, System.err::println).run();
+        ServerBenchReport report = new ServerBench(s, Main.class.getName(), System.err::println).run();
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         out.print(json ? report.json() + System.lineSeparator() : report.table());
         return 0;

@@ -35,11 +35,17 @@ import java.util.function.ToDoubleBiFunction;
  */
 public final class ServerBench {
     private final ServerBenchSettings settings;
+    private final String serveMain;
     private final Consumer<String> progress;
     private final OpenAiClient client = new OpenAiClient();
 
-    public ServerBench(ServerBenchSettings settings, Consumer<String> progress) {
+    /**
+     * @param serveMain the main class whose {@code serve} command starts llama-panama's server in
+     *                  a JVM of its own (the command-line tool's), as users run it
+     */
+    public ServerBench(ServerBenchSettings settings, String serveMain, Consumer<String> progress) {
         this.settings = settings;
+        this.serveMain = serveMain;
         this.progress = progress;
     }
 
@@ -48,7 +54,7 @@ public final class ServerBench {
         List<String> notes = new ArrayList<>();
         Path png = drawImage();
         progress.accept("starting llama-server and llama-panama's server on " + settings.model().getFileName());
-        try (ServerUnderTest java = ServerProcess.llamaPanama(settings, client);
+        try (ServerUnderTest java = ServerProcess.llamaPanama(settings, serveMain, client);
              ServerUnderTest llama = ServerProcess.llamaServer(settings, client)) {
             List<ServerUnderTest> both = List.of(java, llama);
             for (ServerUnderTest s : both) { // warm up each: first requests pay for lazy set-up

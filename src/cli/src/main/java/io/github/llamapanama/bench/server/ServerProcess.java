@@ -1,6 +1,5 @@
 package io.github.llamapanama.bench.server;
 
-import io.github.llamapanama.cli.Main;
 
 import java.io.File;
 import java.io.IOException;
@@ -73,13 +72,13 @@ final class ServerProcess implements ServerUnderTest {
      * llama-panama's {@code serve} in a JVM of its own: this JVM's java, class path and
      * llama.panama.* properties (the natives and the cache it was given), default heap and GC.
      */
-    static ServerProcess llamaPanama(ServerBenchSettings s, OpenAiClient client) {
+    static ServerProcess llamaPanama(ServerBenchSettings s, String serveMain, OpenAiClient client) {
         int port = freePort();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", classPath()));
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("llama.panama.")).sorted()
                 .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
-        cmd.addAll(List.of(Main.class.getName(), "serve",
+        cmd.addAll(List.of(serveMain, "serve",
                 "-m", s.model().toString(),
                 "--host", "127.0.0.1", "--port", Integer.toString(port),
                 "-np", Integer.toString(s.slots()),

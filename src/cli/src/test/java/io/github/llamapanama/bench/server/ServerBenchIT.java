@@ -23,7 +23,7 @@ class ServerBenchIT {
                 .orElseThrow(() -> new AssertionError("build-native.sh stages llama-server with the tools"));
         ServerBenchSettings settings = new ServerBenchSettings(Fixtures.tinyQwen2(), Fixtures.tinyInternVlMmproj(), 2,
                 2048, 2, 1, 16, List.of(1, 3), 1, 8, 600, llamaServer);
-        ServerBenchReport report = new ServerBench(settings, line -> { }).run();
+        ServerBenchReport report = new ServerBench(settings, io.github.llamapanama.cli.Main.class.getName(), line -> { }).run();
 
         List<String> tests = report.rows().stream().map(Comparison::test).toList();
         assertEquals(List.of("decode, non-streaming", "decode, streaming", "image chat, 2nd turn", "image, new chat",
