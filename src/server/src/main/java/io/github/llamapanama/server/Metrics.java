@@ -19,6 +19,7 @@ final class Metrics {
     final LongAdder prefillSteps = new LongAdder();
     volatile ImageEmbeddingCache imageCache; // set by the scheduler
     volatile MediaEncoder encoder;           // null: text only
+    volatile RequestDeadlines deadlines;      // set by the server
     final LongAdder decodeSteps = new LongAdder();
     final LongAdder kvCompactions = new LongAdder();
     final AtomicLong decodeNanos = new AtomicLong();
