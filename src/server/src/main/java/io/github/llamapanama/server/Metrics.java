@@ -63,6 +63,13 @@ final class Metrics {
             out.append("llama_requests_total{endpoint=\"").append(escape(k[0])).append("\",status=\"").append(k[1])
                     .append("\"} ").append(e.getValue().sum()).append('\n');
         }
+        RequestDeadlines d = deadlines;
+        if (d != null) {
+            out.append("# HELP llama_http_request_timeouts_total Connections closed for sending their request too slowly.\n");
+            out.append("# TYPE llama_http_request_timeouts_total counter\n");
+            out.append("llama_http_request_timeouts_total{phase=\"headers\"} ").append(d.headerTimeouts.sum()).append('\n');
+            out.append("llama_http_request_timeouts_total{phase=\"body\"} ").append(d.bodyTimeouts.sum()).append('\n');
+        }
         counter(out, "llama_prompt_tokens_total", "Prompt tokens evaluated (of finished requests; cached ones not).",
                 promptTokens.sum());
         counter(out, "llama_prompt_tokens_cached_total", "Prompt tokens reused from a slot's KV cache, not evaluated.",
