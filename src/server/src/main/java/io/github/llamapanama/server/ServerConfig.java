@@ -1,6 +1,7 @@
 package io.github.llamapanama.server;
 
 import io.github.llamapanama.model.ContextParams;
+import io.github.llamapanama.provider.AddressPolicy;
 
 import java.nio.file.Path;
 import java.time.Duration;
