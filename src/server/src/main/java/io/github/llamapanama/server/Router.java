@@ -67,6 +67,14 @@ final class Router implements HttpHandler {
         return http.getRequestHeaders().containsKey("Transfer-Encoding");
     }
 
+    private static final ThreadLocal<long[]> REQUEST_START = ThreadLocal.withInitial(() -> new long[1]);
+
+    /** {@link System#nanoTime()} when the request this thread handles arrived (its headers read); now if none. */
+    static long requestStart() {
+        long t = REQUEST_START.get()[0];
+        return t != 0 ? t : System.nanoTime();
+    }
+
     /** Requests whose handler runs now (their headers are read). */
     int inFlight() {
         return inFlight.get();
@@ -75,9 +83,12 @@ final class Router implements HttpHandler {
     @Override
     public void handle(HttpExchange http) {
         inFlight.incrementAndGet();
+        long[] start = REQUEST_START.get();
+        start[0] = System.nanoTime();
         try {
             route(http);
         } finally {
+            start[0] = 0;
             inFlight.decrementAndGet();
         }
     }

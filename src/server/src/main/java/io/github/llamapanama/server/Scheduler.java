@@ -42,7 +42,9 @@ final class Scheduler implements AutoCloseable {
         this.encoder = projector == null ? null : new MediaEncoder(projector, imageCache, () -> LockSupport.unpark(thread));
         this.mediaPrompts = projector == null ? null
                 : new MediaPrompts(projector, encoder, config.slotContextSize(), config.maxTiles());
-        this.metrics = new Metrics(queue::size, active::get, batch.slotCount());
+        this.metrics = new Metrics(queue::size, active::get, batch.slotCount(),
+                (long) batch.slotCount() * batch.slotContextSize(), config.modelName());
+        metrics.kvTokens(batch::cachedTokens);
         metrics.imageCache = imageCache;
         metrics.encoder = encoder;
     }
@@ -132,6 +134,7 @@ final class Scheduler implements AutoCloseable {
             return;
         }
         active.incrementAndGet();
+        job.admitted();
         try {
             batch.admit(job.takeSlotPrompt(), job.takeSampler(), job.params, new SlotListener(job));
         } catch (RuntimeException e) {
