@@ -158,6 +158,7 @@ public final class LlamaServer implements AutoCloseable {
         if (h != null) {
             // stop(delay) closes the listener now; it returns when no exchange runs, or when closeNow stops it
             Thread.ofPlatform().daemon(true).name("llama-http-stop").start(() -> h.stop(Integer.MAX_VALUE / 2));
+            executor.expireReads(); // a request half sent is not waited for
             try {
                 long end = System.nanoTime() + Math.max(0, grace.toNanos());
                 while (router.inFlight() > 0 && System.nanoTime() - end < 0 && !closed) {

@@ -88,6 +88,17 @@ final class RequestDeadlines implements Executor, AutoCloseable {
         }
     }
 
+    /**
+     * A drain began: requests still sending their headers or body are not waited for; their
+     * connections are closed at the next check.
+     */
+    void expireReads() {
+        long now = System.nanoTime();
+        for (Watch w : watches) {
+            w.deadline = now;
+        }
+    }
+
     /** Whether this thread's request ran past a deadline (its connection is closed). */
     static boolean timedOut() {
         Watch w = CURRENT.get();

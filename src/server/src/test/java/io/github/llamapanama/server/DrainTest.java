@@ -77,7 +77,7 @@ class DrainTest {
     }
 
     @Test
-    void anIdleServerClosesAtOnceAndAStreamThatEndsInTheGraceEndsNormally() throws Exception {
+    void aStreamThatEndsInTheGraceEndsNormallyAndAHalfSentRequestIsNotWaitedFor() throws Exception {
         LlamaServer server = TestServers.start(b -> b.parallel(2).slotContextSize(512));
         try {
             CompletableFuture<HttpResponse<Stream<String>>> call = TestServers.HTTP.sendAsync(
@@ -87,6 +87,12 @@ class DrainTest {
                                             + "\"ignore_eos\":true,\"max_tokens\":64}")).build(),
                     HttpResponse.BodyHandlers.ofLines());
             HttpResponse<Stream<String>> r = call.get(60, TimeUnit.SECONDS);
+            // a client still sending its body is not waited for
+            Socket halfSent = new Socket("127.0.0.1", server.port());
+            halfSent.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            halfSent.getOutputStream().flush();
+            Thread.sleep(300);
             long t0 = System.nanoTime();
             CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> server.close(Duration.ofSeconds(30)));
             List<String> data = r.body().filter(l -> l.startsWith("data: ")).toList();
@@ -94,6 +100,9 @@ class DrainTest {
             assertTrue(data.get(data.size() - 2).contains("\"finish_reason\":\"length\""), "max_tokens");
             closing.get(30, TimeUnit.SECONDS);
             assertTrue((System.nanoTime() - t0) / 1e9 < 10, "closes once the stream ended, not after the grace");
+            halfSent.setSoTimeout(5000);
+            assertEquals(-1, halfSent.getInputStream().read(), "the half-sent request's connection is closed");
+            halfSent.close();
         } finally {
             server.close();
         }
