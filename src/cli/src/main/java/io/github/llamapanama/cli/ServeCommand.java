@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "serve", description = "Serve the model over an OpenAI-compatible HTTP API "
-        + "(/v1/chat/completions, /v1/completions, /v1/embeddings, /v1/models, /health, /metrics).")
+        + "(/v1/chat/completions, /v1/completions, /v1/embeddings, /v1/models, /health, /ready, /metrics). "
+        + "SIGTERM drains it: no new connections, 503 on kept-alive ones, /ready 503, running requests finish "
+        + "within --shutdown-grace, then exit 0.")
 final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE.gguf")
     Path model;

@@ -203,7 +203,8 @@ public final class Soak {
             }
             done.await();
             if (s.shutdownGrace().isPositive()) {
-                drainProbe += "; " + refusedInDrain.get() + " client requests sent as it began were refused";
+                drainProbe += "; " + refusedInDrain.get() + " client requests answered 503 or refused during it "
+                        + "(still waiting for a slot at the end of the grace, or sent as it began)";
             }
             for (Thread t : slow) {
                 t.join();
