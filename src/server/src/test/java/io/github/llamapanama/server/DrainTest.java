@@ -70,7 +70,7 @@ class DrainTest {
             assertTrue(last.contains("\"finish_reason\":\"length\""), last);
             closing.get(30, TimeUnit.SECONDS);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            assertTrue(seconds >= 1.9 && seconds < 6, "the stream ran for the grace, then ended: " + seconds + " s");
+            assertTrue(seconds >= 1.9 && seconds < 10, "the stream ran for the grace, then ended: " + seconds + " s");
         } finally {
             server.close();
         }

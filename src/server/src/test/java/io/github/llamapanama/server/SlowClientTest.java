@@ -69,7 +69,7 @@ class SlowClientTest {
                     throw new IllegalStateException(e);
                 }
             });
-            long end = start + 6_000_000_000L;
+            long end = start + 10_000_000_000L;
             while (System.nanoTime() < end && slow.stream().anyMatch(s -> s.closedNanos == 0)) {
                 for (Slow s : slow) {
                     if (s.closedNanos == 0 && !s.trickle()) {
@@ -80,11 +80,12 @@ class SlowClientTest {
             }
             assertEquals(200, normal.get().statusCode(), normal.get().body());
             for (Slow s : slow) {
-                assertTrue(s.closedNanos != 0, (s.body ? "a slow body" : "slow headers") + " still open after 6 s");
+                assertTrue(s.closedNanos != 0, (s.body ? "a slow body" : "slow headers") + " still open after 10 s");
                 double seconds = (s.closedNanos - start) / 1e9;
-                // the limit, the 100 ms deadline check, and a write or two until the client sees the reset
+                // the limit, the 100 ms deadline check, a write or two until the client sees the reset,
+                // and a loaded machine's slack
                 double limit = s.body ? 1.5 : 1.0;
-                assertTrue(seconds < limit + 1.5, (s.body ? "body" : "headers") + " closed after " + seconds + " s");
+                assertTrue(seconds < limit + 3, (s.body ? "body" : "headers") + " closed after " + seconds + " s");
                 s.socket.close();
             }
             String metrics = TestServers.get(server, "/metrics", null).body();
