@@ -80,6 +80,7 @@ public final class LlamaServer implements AutoCloseable {
                     "/metrics", new Router.Route("GET", true, info::metrics)), config.apiKey(), engine.metrics,
                     executor = new RequestDeadlines(config.headerTimeout(), config.bodyTimeout()), () -> draining);
             engine.metrics.deadlines = executor;
+            engine.metrics.draining = () -> draining;
             HttpLimits.apply(config);
             http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 128);
             http.setExecutor(executor);

@@ -57,6 +57,7 @@ final class Metrics {
     volatile ImageEmbeddingCache imageCache; // set by the scheduler
     volatile MediaEncoder encoder;           // null: text only
     volatile RequestDeadlines deadlines;      // set by the server
+    volatile java.util.function.BooleanSupplier draining = () -> false; // set by the server
     final LongAdder decodeSteps = new LongAdder();
     final LongAdder batchSequences = new LongAdder(); // sequences summed over steps
     final LongAdder kvCompactions = new LongAdder();
@@ -205,6 +206,8 @@ final class Metrics {
         labelledGauge("llama_kv_cache_usage_ratio", "Cells of the KV cache in use (running and cached prompts), 0 to 1.",
                 "model", this::kvUsage);
         labelledGauge("llama_kv_cache_tokens", "Tokens the KV cache holds.", "model", () -> kvTokens.getAsLong());
+        gauge("llama_draining", "1 while the server shuts down gracefully (new requests get 503), else 0.",
+                () -> draining.getAsBoolean() ? 1 : 0);
         Info.builder().name("llama_model").help("The model served.").labelNames("model").register(registry)
                 .addLabelValues(model);
     }

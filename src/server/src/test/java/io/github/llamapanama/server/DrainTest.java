@@ -51,6 +51,9 @@ class DrainTest {
             RawHttp.Response ready = probe.get("/ready");
             assertEquals(503, ready.status(), ready.body());
             assertEquals(200, probe.get("/health").status(), "/health keeps llama-server's meaning");
+            RawHttp.Response metrics = probe.get("/metrics");
+            assertEquals(200, metrics.status(), "metrics are scraped while draining");
+            assertEquals(1, TestServers.metric(metrics.body(), "llama_draining"));
             RawHttp.Response refused = keptAlive.post("/v1/chat/completions",
                     "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":2}");
             assertEquals(503, refused.status(), refused.body());
