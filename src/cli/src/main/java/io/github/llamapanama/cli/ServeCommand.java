@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "serve", description = "Serve the model over an OpenAI-compatible HTTP API "
-        + "(/v1/chat/completions, /v1/completions, /v1/embeddings, /v1/models, /health, /metrics).")
+        + "(/v1/chat/completions, /v1/completions, /v1/embeddings, /v1/models, /health, /ready, /metrics). "
+        + "SIGTERM drains it: no new connections, 503 on kept-alive ones, /ready 503, running requests finish "
+        + "within --shutdown-grace, then exit 0.")
 final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE.gguf")
     Path model;
@@ -92,6 +94,37 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "show llama.cpp's and mtmd's log")
     boolean verbose;
 
+    @Option(names = "--shutdown-grace", defaultValue = "30", paramLabel = "SECONDS",
+            description = "on SIGTERM (or SIGINT), stop accepting and let running requests finish for this long; "
+                    + "streams still running then end with a last chunk and [DONE]. A second signal exits at once "
+                    + "(default ${DEFAULT-VALUE})")
+    double shutdownGrace;
+
+    @Option(names = "--header-timeout", defaultValue = "10", paramLabel = "SECONDS",
+            description = "close a connection whose request headers take longer (default ${DEFAULT-VALUE})")
+    double headerTimeout;
+
+    @Option(names = "--body-timeout", defaultValue = "60", paramLabel = "SECONDS",
+            description = "close a connection whose request body takes longer to arrive (default ${DEFAULT-VALUE})")
+    double bodyTimeout;
+
+    @Option(names = "--idle-timeout", defaultValue = "30", paramLabel = "SECONDS",
+            description = "close kept-alive connections idle this long, and new ones that send nothing "
+                    + "(default ${DEFAULT-VALUE})")
+    long idleTimeout;
+
+    @Option(names = "--max-connections", defaultValue = "0", paramLabel = "N",
+            description = "most open connections, more are closed on accept; 0 = 3/4 of the file-descriptor limit "
+                    + "(default ${DEFAULT-VALUE})")
+    int maxConnections;
+
+    private static java.time.Duration seconds(double s, String option) {
+        if (!(s >= 0) || s > 1e9) {
+            throw new IllegalArgumentException(option + " must be a number of seconds >= 0, was " + s);
+        }
+        return java.time.Duration.ofNanos(Math.round(s * 1e9));
+    }
+
     private String chatTemplate() {
         if (chatTemplateFile == null) {
             return null;
@@ -115,12 +148,47 @@ final class ServeCommand implements Callable<Integer> {
                 .allowedFileDirectory(allowFiles).maxBodyBytes(maxBody).maxImages(maxImages).threads(threads)
                 .gpuLayers(gpuLayers).promptCache(!noCachePrompt).imageCacheMb(imageCacheMb).prefillChunk(prefillChunk)
                 .maxTiles(maxTiles).allowRemoteImages(allowRemoteImages).allowedImageHosts(allowImageHosts)
-                .chatTemplate(chatTemplate()).defragThreshold(defragThold).build();
+                .chatTemplate(chatTemplate()).defragThreshold(defragThold)
+                .shutdownGrace(seconds(shutdownGrace, "--shutdown-grace"))
+                .headerTimeout(seconds(headerTimeout, "--header-timeout"))
+                .bodyTimeout(seconds(bodyTimeout, "--body-timeout"))
+                .idleTimeout(java.time.Duration.ofSeconds(idleTimeout)).maxConnections(maxConnections).build();
         LlamaServer server = new LlamaServer(config).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "llama-server-shutdown"));
+        onTermination(server);
         System.err.printf("serving %s on http://%s:%d/v1 (%d slots x %d tokens)%n", config.modelName(), host,
                 server.port(), parallel, ctx);
+        System.err.flush();
         server.awaitTermination();
         return 0;
+    }
+
+    /**
+     * SIGTERM and SIGINT drain the server (the JVM's default would run the shutdown hooks and exit
+     * with 143, cutting every stream): it stops accepting, running requests finish within the
+     * grace, and {@link #call()} returns 0. A second signal exits at once, with 143.
+     */
+    private static void onTermination(LlamaServer server) {
+        java.util.concurrent.atomic.AtomicInteger signals = new java.util.concurrent.atomic.AtomicInteger();
+        sun.misc.SignalHandler handler = sig -> {
+            if (signals.incrementAndGet() == 1) {
+                System.err.printf("SIG%s: draining (at most %s); a second signal exits at once%n", sig.getName(),
+                        server.config().shutdownGrace());
+                Thread.ofPlatform().name("llama-drain").start(() -> {
+                    server.drain();
+                    System.err.println("drained");
+                });
+            } else {
+                System.err.printf("SIG%s again: exiting now%n", sig.getName());
+                Runtime.getRuntime().halt(143);
+            }
+        };
+        for (String name : new String[]{"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), handler);
+            } catch (IllegalArgumentException e) {
+                // not on this platform, or the JVM uses it (-Xrs): the default stays
+            }
+        }
     }
 }

@@ -38,9 +38,26 @@ final class SoakCommand implements Callable<Integer> {
     @Option(names = {"-t", "--threads"}, defaultValue = "0", description = "CPU threads (default: llama.cpp's)")
     int threads;
 
+    @Option(names = "--slow-clients", defaultValue = "200", description = "sockets that trickle headers or a body "
+            + "the whole time, reconnecting when closed (default ${DEFAULT-VALUE})")
+    int slowClients;
+
+    @Option(names = "--header-timeout", defaultValue = "10s", description = "the server's limit for request headers "
+            + "(default ${DEFAULT-VALUE})")
+    String headerTimeout;
+
+    @Option(names = "--body-timeout", defaultValue = "60s", description = "the server's limit for a request body "
+            + "(default ${DEFAULT-VALUE})")
+    String bodyTimeout;
+
+    @Option(names = "--shutdown-grace", defaultValue = "30s", description = "at the end, drain the server with this "
+            + "grace while the last requests run; 0s closes it at once (default ${DEFAULT-VALUE})")
+    String shutdownGrace;
+
     @Override
     public Integer call() throws InterruptedException {
-        Soak.Settings s = new Soak.Settings(model, mmproj, clients, parse(duration), cycles, parallel, ctx, threads);
+        Soak.Settings s = new Soak.Settings(model, mmproj, clients, parse(duration), cycles, parallel, ctx, threads,
+                slowClients, parse(headerTimeout), parse(bodyTimeout), parse(shutdownGrace));
         Soak.Result r = new Soak(s, line -> System.err.println("[soak] " + line)).run();
         Soak.print(s, r, System.out);
         return r.failedValid() == 0 ? 0 : 1;

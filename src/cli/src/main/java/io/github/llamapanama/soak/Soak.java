@@ -46,12 +46,22 @@ import java.util.function.Consumer;
 public final class Soak {
     /** What to run. */
     public record Settings(Path model, Path projector, int clients, Duration duration, int cycles, int parallel,
-                           int slotContext, int threads) {}
+                           int slotContext, int threads, int slowClients, Duration headerTimeout, Duration bodyTimeout,
+                           Duration shutdownGrace) {
+        /** No slow clients, the server's default limits, and a close without grace at the end. */
+        public Settings(Path model, Path projector, int clients, Duration duration, int cycles, int parallel,
+                        int slotContext, int threads) {
+            this(model, projector, clients, duration, cycles, parallel, slotContext, threads, 0, Duration.ofSeconds(10),
+                    Duration.ofSeconds(60), Duration.ZERO);
+        }
+    }
 
     /** What came out. */
     public record Result(Map<String, Long> sent, long failedValid, long timedOut, List<String> failures, double p50Millis,
                          double p99Millis, ProcessStats before, ProcessStats serverMiddle, ProcessStats serverEnd,
-                         ProcessStats cyclesStart, ProcessStats cyclesMiddle, ProcessStats cyclesEnd, ProcessStats after) {
+                         ProcessStats cyclesStart, ProcessStats cyclesMiddle, ProcessStats cyclesEnd, ProcessStats after,
+                         long slowConnections, long slowClosedByServer, double slowLongestHeldSeconds, double drainSeconds,
+                         String drainProbe) {
         public long requests() {
             return sent.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -67,6 +77,13 @@ public final class Soak {
     private final AtomicLong timedOut = new AtomicLong();
     private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
     private final List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicLong slowConnections = new AtomicLong();
+    private final AtomicLong slowClosed = new AtomicLong();
+    private final AtomicLong slowLongestNanos = new AtomicLong();
+    private volatile double drainSeconds;
+    private volatile String drainProbe = "";
+    private volatile boolean drainStarted;
+    private final AtomicLong refusedInDrain = new AtomicLong(); // sent as the drain began: 503 or refused
 
     public Soak(Settings settings, Consumer<String> log) {
         this.s = settings;
@@ -86,7 +103,8 @@ public final class Soak {
         sent.forEach((k, v) -> counts.put(k, v.get()));
         return new Result(counts, failedValid.get(), timedOut.get(), List.copyOf(failures.subList(0, Math.min(20, failures.size()))),
                 percentile(sorted, 0.50), percentile(sorted, 0.99), before, server[0], server[1], cycles[0], cycles[1],
-                cycles[2], after);
+                cycles[2], after, slowConnections.get(), slowClosed.get(), slowLongestNanos.get() / 1e9, drainSeconds,
+                drainProbe);
     }
 
     /**
@@ -96,7 +114,7 @@ public final class Soak {
      */
     private void warmUp() throws InterruptedException {
         Soak once = new Soak(new Settings(s.model(), s.projector(), 2, Duration.ofMillis(1), 0, 1, s.slotContext(),
-                s.threads()), line -> { });
+                s.threads(), 0, s.headerTimeout(), s.bodyTimeout(), Duration.ZERO), line -> { });
         once.serve();
     }
 
@@ -117,13 +135,14 @@ public final class Soak {
     private ProcessStats[] serve() throws InterruptedException {
         ServerConfig.Builder b = ServerConfig.builder(s.model()).port(0).parallel(s.parallel())
                 .slotContextSize(s.slotContext()).queueSize(s.clients() * 2).threads(s.threads())
-                .maxImageBytes(1 << 20);
+                .maxImageBytes(1 << 20).headerTimeout(s.headerTimeout()).bodyTimeout(s.bodyTimeout())
+                .shutdownGrace(s.shutdownGrace());
         if (s.projector() != null) {
             b.projector(s.projector());
         }
         ProcessStats middle;
-        try (LlamaServer server = new LlamaServer(b.build()).start();
-             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
+        LlamaServer server = new LlamaServer(b.build()).start();
+        try (server; HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
             String base = "http://127.0.0.1:" + server.port();
             String image = dataUri(png(64, 48));
             String oversized = dataUri(new byte[(1 << 20) + 4096]);
@@ -144,7 +163,9 @@ public final class Soak {
                             try {
                                 one(http, base, port, scenario, image, oversized, r);
                             } catch (Exception e) {
-                                if (isValid(scenario)) {
+                                if (drainStarted && e instanceof java.net.ConnectException) {
+                                    refusedInDrain.incrementAndGet(); // sent just as the drain began
+                                } else if (isValid(scenario)) {
                                     if (e instanceof java.net.http.HttpTimeoutException) {
                                         timedOut.incrementAndGet(); // waited 5 minutes without an answer
                                     }
@@ -157,15 +178,99 @@ public final class Soak {
                     }
                 });
             }
+            List<Thread> slow = new ArrayList<>();
+            for (int c = 0; c < s.slowClients(); c++) {
+                boolean body = c % 2 == 1;
+                slow.add(Thread.ofVirtual().name("soak-slow-" + c).start(() -> slowClient(server.port(), body, end)));
+            }
             Thread.sleep(Math.max(1, s.duration().toMillis() / 2));
             middle = stats();
             log.accept(String.format("server middle: RSS %.1f MiB, %d fds, %d threads", middle.rssMiB(), middle.openFds(),
                     middle.threads()));
+            Thread.sleep(Math.max(0, (end - System.nanoTime()) / 1_000_000));
+            if (s.shutdownGrace().isPositive()) {
+                // The clients start nothing new now; what they sent is in flight: drain it.
+                long d0 = System.nanoTime();
+                drainStarted = true;
+                Thread drain = Thread.ofPlatform().start(() -> server.close(s.shutdownGrace()));
+                while (!server.isDraining()) {
+                    Thread.onSpinWait();
+                }
+                drainProbe = probe(http, base);
+                drain.join();
+                drainSeconds = (System.nanoTime() - d0) / 1e9;
+                log.accept(String.format("drained in %.2f s (a request meanwhile: %s)", drainSeconds, drainProbe));
+            }
             done.await();
+            if (s.shutdownGrace().isPositive()) {
+                drainProbe += "; " + refusedInDrain.get() + " client requests answered 503 or refused during it "
+                        + "(still waiting for a slot at the end of the grace, or sent as it began)";
+            }
+            for (Thread t : slow) {
+                t.join();
+            }
         }
         ProcessStats end = stats();
         log.accept(String.format("server closed: RSS %.1f MiB, %d fds, %d threads", end.rssMiB(), end.openFds(), end.threads()));
         return new ProcessStats[] {middle, end};
+    }
+
+    /** A request sent during the drain: refused on a new connection, or 503. */
+    private static String probe(HttpClient http, String base) {
+        try {
+            HttpResponse<String> r = http.send(post(URI.create(base + "/v1/chat/completions"), chatBody(false, null, 2)),
+                    HttpResponse.BodyHandlers.ofString());
+            return "HTTP " + r.statusCode();
+        } catch (java.net.ConnectException e) {
+            return "connection refused";
+        } catch (IOException e) {
+            return e.getClass().getSimpleName();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    /**
+     * A client that never finishes its request: headers (or, with {@code body}, a body) one byte
+     * a second; when the server closes it, it counts how long it was held and connects again.
+     */
+    private void slowClient(int port, boolean body, long end) {
+        while (System.nanoTime() < end) {
+            long t0 = System.nanoTime();
+            try (Socket sock = new Socket()) {
+                sock.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+                slowConnections.incrementAndGet();
+                sock.setSoTimeout(1000);
+                OutputStream out = sock.getOutputStream();
+                InputStream in = sock.getInputStream();
+                out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n" + (body
+                        ? "Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{" : "X-Slow: "))
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                while (System.nanoTime() < end) {
+                    try {
+                        if (in.read() < 0) {
+                            break; // closed by the server
+                        }
+                    } catch (java.net.SocketTimeoutException e) {
+                        out.write(body ? ' ' : 'a');
+                        out.flush();
+                        continue;
+                    }
+                }
+                if (System.nanoTime() >= end) {
+                    return;
+                }
+            } catch (IOException e) {
+                if (System.nanoTime() >= end) {
+                    return;
+                }
+            }
+            slowClosed.incrementAndGet();
+            long held = System.nanoTime() - t0;
+            slowLongestNanos.accumulateAndGet(held, Math::max);
+        }
     }
 
     private static boolean isValid(String scenario) {
@@ -193,7 +298,9 @@ public final class Soak {
                 long t0 = System.nanoTime();
                 HttpResponse<String> resp = http.send(post(uri, chatBody(false, scenario.equals("image") ? image : null,
                         4 + r.nextInt(8))), HttpResponse.BodyHandlers.ofString());
-                if (resp.statusCode() != 200 || !resp.body().contains("\"choices\"")) {
+                if (resp.statusCode() == 503 && drainStarted) {
+                    refusedInDrain.incrementAndGet();
+                } else if (resp.statusCode() != 200 || !resp.body().contains("\"choices\"")) {
                     fail(scenario + ": HTTP " + resp.statusCode() + " " + abbreviate(resp.body()));
                 } else {
                     latencies.add(System.nanoTime() - t0);
@@ -203,7 +310,9 @@ public final class Soak {
                 long t0 = System.nanoTime();
                 HttpResponse<String> resp = http.send(post(uri, chatBody(true, null, 4 + r.nextInt(8))),
                         HttpResponse.BodyHandlers.ofString());
-                if (resp.statusCode() != 200 || !resp.body().contains("[DONE]")) {
+                if (resp.statusCode() == 503 && drainStarted) {
+                    refusedInDrain.incrementAndGet();
+                } else if (resp.statusCode() != 200 || !resp.body().contains("[DONE]")) {
                     fail("stream: HTTP " + resp.statusCode() + " " + abbreviate(resp.body()));
                 } else {
                     latencies.add(System.nanoTime() - t0);
@@ -316,6 +425,15 @@ public final class Soak {
             out.println("  " + f);
         }
         out.printf("latency of valid requests: p50 %.0f ms, p99 %.0f ms%n", r.p50Millis(), r.p99Millis());
+        if (s.slowClients() > 0) {
+            out.printf("slow clients: %d at a time trickling headers or a body, %d connections, %d closed by the server, "
+                            + "longest held %.1f s (limits: headers %s, body %s)%n", s.slowClients(), r.slowConnections(),
+                    r.slowClosedByServer(), r.slowLongestHeldSeconds(), s.headerTimeout(), s.bodyTimeout());
+        }
+        if (s.shutdownGrace().isPositive()) {
+            out.printf("drain at the end (grace %s): %.2f s until closed; a request during it: %s%n", s.shutdownGrace(),
+                    r.drainSeconds(), r.drainProbe());
+        }
         out.printf("RSS server phase: start %.1f MiB, middle %.1f MiB, end (closed) %.1f MiB%n", r.before().rssMiB(),
                 r.serverMiddle().rssMiB(), r.serverEnd().rssMiB());
         out.printf("RSS load/close cycles: start %.1f MiB, middle %.1f MiB, end %.1f MiB (growth %+.1f MiB)%n",

@@ -181,6 +181,19 @@ public final class ContinuousBatch implements AutoCloseable {
         return prefilling.size();
     }
 
+    /**
+     * Tokens (and media positions) the slots' sequences hold in the KV cache: those of running
+     * requests and the prompts and answers kept for reuse. Read on the thread that steps the batch;
+     * from another thread, an estimate.
+     */
+    public long cachedTokens() {
+        long n = 0;
+        for (Sequence s : sequences) {
+            n += s.history.size();
+        }
+        return n;
+    }
+
     public int slotContextSize() {
         return slotContextSize;
     }

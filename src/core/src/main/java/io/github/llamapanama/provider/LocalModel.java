@@ -100,7 +100,9 @@ public final class LocalModel implements AutoCloseable {
         this.slots = new Pool<>(created);
         this.embeddingPoolSize = b.poolSize;
         this.mediaLimits = b.mediaLimits;
-        this.fetcher = new MediaFetcher(b.mediaLimits.maxBytes(), b.allowedMediaDirectory, b.fetchTimeout);
+        this.fetcher = new MediaFetcher(b.mediaLimits.maxBytes(), b.allowedMediaDirectory, !b.allowRemoteMedia ? null
+                : new RemoteFetch(new AddressPolicy(b.allowedMediaHosts), b.fetchTimeout, b.mediaLimits.maxBytes(),
+                        b.mediaResolver));
         this.name = b.name != null ? b.name : modelPath.getFileName().toString();
     }
 
@@ -341,6 +343,9 @@ public final class LocalModel implements AutoCloseable {
         private MediaLimits mediaLimits = MediaLimits.defaults();
         private Path allowedMediaDirectory;
         private Duration fetchTimeout = Duration.ofSeconds(30);
+        private boolean allowRemoteMedia;
+        private java.util.List<String> allowedMediaHosts = java.util.List.of();
+        private RemoteFetch.Resolver mediaResolver = RemoteFetch.SYSTEM;
         private String name;
 
         private Builder() {}
@@ -369,8 +374,28 @@ public final class LocalModel implements AutoCloseable {
         public Builder mediaLimits(MediaLimits limits) { this.mediaLimits = limits; return this; }
         /** Lets {@code file:} media URLs read files inside this directory (none by default). */
         public Builder allowedMediaDirectory(Path dir) { this.allowedMediaDirectory = dir; return this; }
-        /** Time limit of an http(s) media download (30 s). */
+        /** Time limit of an http(s) media download, redirects included (30 s). */
         public Builder fetchTimeout(Duration timeout) { this.fetchTimeout = timeout; return this; }
+        /**
+         * Fetches http(s) media URLs (off by default: an application that passes its users' URLs
+         * on would otherwise let them reach its own network), and then only from public addresses
+         * unless {@link #allowedMediaHosts} allows more; see {@link MediaFetcher}.
+         */
+        public Builder allowRemoteMedia(boolean allow) { this.allowRemoteMedia = allow; return this; }
+        /**
+         * Host names, addresses or CIDR networks that remote media fetches may reach although they
+         * are loopback, private or link-local (none by default), as the server's --allow-image-host.
+         */
+        public Builder allowedMediaHosts(java.util.List<String> hosts) {
+            new AddressPolicy(hosts); // IllegalArgumentException on a malformed entry
+            this.allowedMediaHosts = java.util.List.copyOf(hosts);
+            return this;
+        }
+        /** How remote media hosts are resolved and connected to ({@link RemoteFetch#SYSTEM}); for tests. */
+        public Builder mediaResolver(RemoteFetch.Resolver resolver) {
+            this.mediaResolver = java.util.Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
         /** The model name frameworks report; by default the file name. */
         public Builder name(String name) { this.name = name; return this; }
 

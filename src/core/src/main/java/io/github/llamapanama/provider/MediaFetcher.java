@@ -3,11 +3,7 @@ package io.github.llamapanama.provider;
 import io.github.llamapanama.vision.VisionException;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,18 +11,29 @@ import java.util.Base64;
 
 /**
  * Reads media that a framework names by URL, by the server's rules: {@code data:} URIs with
- * base64; http(s) downloads bounded in size and time; {@code file:} URLs only inside the
- * directory the builder allowed (none by default).
+ * base64; {@code file:} URLs only inside the directory the builder allowed (none by default);
+ * http(s) URLs only when the application enables them ({@link LocalModel.Builder#allowRemoteMedia}),
+ * then through the server's {@link RemoteFetch}: only public addresses unless the application
+ * allows more hosts or networks ({@link AddressPolicy}), every redirect checked, bounded in size
+ * and time, refused with the server's messages.
  */
 public final class MediaFetcher {
     private final long maxBytes;
     private final Path allowedDirectory; // real path, or null
-    private final Duration timeout;
-    private volatile HttpClient client;
+    private final RemoteFetch remote;    // null: http(s) refused
 
+    /** A fetcher that refuses http(s) URLs. */
     public MediaFetcher(long maxBytes, Path allowedDirectory, Duration timeout) {
+        this(maxBytes, allowedDirectory, (RemoteFetch) null);
+    }
+
+    /**
+     * @param remote the fetcher of http(s) URLs (its policy, time limit and size limit), or null to
+     *               refuse them
+     */
+    public MediaFetcher(long maxBytes, Path allowedDirectory, RemoteFetch remote) {
         this.maxBytes = maxBytes;
-        this.timeout = timeout;
+        this.remote = remote;
         try {
             this.allowedDirectory = allowedDirectory == null ? null : allowedDirectory.toRealPath();
         } catch (IOException e) {
@@ -69,44 +76,16 @@ public final class MediaFetcher {
     }
 
     private byte[] download(String url) {
-        HttpRequest request;
-        try {
-            request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build();
-        } catch (IllegalArgumentException e) {
-            throw new VisionException("bad media URL: " + e.getMessage(), e);
+        if (remote == null) {
+            throw new VisionException("http(s) media URLs are disabled: the application enables them with the model "
+                    + "builder's allowRemoteMedia(true) (Spring: spring.ai.llama-panama.allow-remote-media=true); "
+                    + "send the media as a data: URI");
         }
         try {
-            HttpResponse<InputStream> r = client().send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = r.body()) {
-                if (r.statusCode() / 100 != 2) {
-                    throw new VisionException("fetching " + url + " gave HTTP " + r.statusCode());
-                }
-                byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-                if (bytes.length > maxBytes) {
-                    throw new VisionException("the media at " + url + " is larger than the limit of " + maxBytes + " bytes");
-                }
-                return bytes;
-            }
-        } catch (IOException e) {
-            throw new VisionException("could not fetch " + url + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new VisionException("interrupted while fetching " + url);
+            return remote.get(url);
+        } catch (RemoteFetch.Refused e) {
+            throw new VisionException(e.getMessage());
         }
-    }
-
-    private HttpClient client() {
-        HttpClient c = client;
-        if (c == null) {
-            synchronized (this) {
-                if (client == null) {
-                    client = HttpClient.newBuilder().connectTimeout(timeout)
-                            .followRedirects(HttpClient.Redirect.NORMAL).build();
-                }
-                c = client;
-            }
-        }
-        return c;
     }
 
     private byte[] file(String url) {

@@ -1,6 +1,7 @@
 package io.github.llamapanama.langchain4j;
 
 import io.github.llamapanama.provider.LocalModel;
+import io.github.llamapanama.provider.RemoteFetch;
 
 import java.nio.file.Path;
 
@@ -48,6 +49,15 @@ public abstract class ModelBuilder<B extends ModelBuilder<B>> {
     public B poolSize(int n) { return load(() -> load.poolSize(n)); }
     /** Lets {@code file:} image and audio URLs read inside this directory. */
     public B allowedMediaDirectory(Path dir) { return load(() -> load.allowedMediaDirectory(dir)); }
+    /**
+     * Fetches http(s) image and audio URLs (off by default), then only from public addresses unless
+     * {@link #allowedMediaHosts} allows more: the server's policy ({@link io.github.llamapanama.provider.MediaFetcher}).
+     */
+    public B allowRemoteMedia(boolean allow) { return load(() -> load.allowRemoteMedia(allow)); }
+    /** Host names, addresses or CIDR networks that remote media may come from although they are not public. */
+    public B allowedMediaHosts(java.util.List<String> hosts) { return load(() -> load.allowedMediaHosts(hosts)); }
+    /** How remote media hosts are resolved and connected to (the system's by default); for tests. */
+    public B mediaResolver(RemoteFetch.Resolver resolver) { return load(() -> load.mediaResolver(resolver)); }
 
     /** The shared model, or a newly loaded one (then {@code owned} is true). */
     Resolved resolve() {

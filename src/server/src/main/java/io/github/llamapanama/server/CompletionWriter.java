@@ -218,9 +218,13 @@ final class CompletionWriter {
         return new ApiException(500, "server_error", "generation failed: " + e.getMessage(), null, null);
     }
 
+    /**
+     * OpenAI's reasons. A cancelled answer that still reaches its client was cut by the server (the
+     * end of a shutdown's grace): "length", the answer is truncated.
+     */
     static String finishReason(FinishReason r) {
         return switch (r) {
-            case MAX_TOKENS, CONTEXT_FULL -> "length";
+            case MAX_TOKENS, CONTEXT_FULL, CANCELLED -> "length";
             default -> "stop";
         };
     }

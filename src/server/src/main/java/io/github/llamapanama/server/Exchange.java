@@ -30,6 +30,14 @@ final class Exchange {
      * body is drained first so that the client, still sending, can read the answer.
      */
     byte[] body(long limit) throws IOException {
+        try {
+            return readBody(limit);
+        } finally {
+            RequestDeadlines.bodyRead();
+        }
+    }
+
+    private byte[] readBody(long limit) throws IOException {
         String length = http.getRequestHeaders().getFirst("Content-Length");
         try (InputStream in = http.getRequestBody()) {
             if (length != null) {

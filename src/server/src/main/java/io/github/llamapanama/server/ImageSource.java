@@ -1,5 +1,8 @@
 package io.github.llamapanama.server;
 
+import io.github.llamapanama.provider.AddressPolicy;
+import io.github.llamapanama.provider.RemoteFetch;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;

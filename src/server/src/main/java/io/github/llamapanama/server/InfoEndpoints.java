@@ -25,7 +25,7 @@ final class InfoEndpoints {
     }
 
     void metrics(Exchange ex) throws IOException {
-        ex.send(200, "text/plain; version=0.0.4; charset=utf-8",
+        ex.send(200, Metrics.contentType(),
                 engine.metrics.render().getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -71,6 +71,10 @@ final class Job implements ContinuousBatch.Listener {
     // thread in the middle of a decode, whose other threads then wait for it at the next barrier.
     private final List<Event> held = new ArrayList<>();
     private volatile boolean cancelled;
+    private final long arrived = Router.requestStart(); // System.nanoTime() when its HTTP request arrived
+    private long admitted;   // the times below are written on the scheduler thread only
+    private long firstToken;
+    private long lastToken;
 
     /**
      * @param request what the client asked: the generation, streaming and log-probabilities
@@ -131,6 +135,11 @@ final class Job implements ContinuousBatch.Listener {
         cancelled = true;
     }
 
+    /** The scheduler gave it a slot. */
+    void admitted() {
+        admitted = System.nanoTime();
+    }
+
     @Override
     public boolean isCancelled() {
         return cancelled;
@@ -143,6 +152,13 @@ final class Job implements ContinuousBatch.Listener {
      */
     @Override
     public void onToken(int token, Context context, int logitsIndex) {
+        long now = System.nanoTime();
+        if (firstToken == 0) {
+            firstToken = now;
+        } else {
+            metrics.interToken(now - lastToken);
+        }
+        lastToken = now;
         if (logprobs < 0
                 || (params.stopAtEndOfGeneration() && context.model().vocab().isEndOfGeneration(token))) {
             return;
@@ -169,6 +185,8 @@ final class Job implements ContinuousBatch.Listener {
         metrics.promptCachedTokens.add(stats.cachedTokens());
         (stats.cachedTokens() > 0 ? metrics.promptCacheHits : metrics.promptCacheMisses).increment();
         metrics.completionTokens.add(result.stats().generatedTokens());
+        metrics.finished(arrived, admitted, firstToken, lastToken, System.nanoTime(), stats.promptTokens(),
+                stats.cachedTokens(), stats.generatedTokens(), stats.promptMillis(), stats.generationMillis());
         events.addAll(held);
         held.clear();
         events.add(new Done(index, result));

@@ -11,14 +11,13 @@ import io.github.llamapanama.vision.ProjectorParams;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * An OpenAI-compatible HTTP server for one model (and optionally its projector, for images):
  * {@code /v1/chat/completions}, {@code /v1/completions}, {@code /v1/embeddings},
- * {@code /v1/models}, {@code /health} and {@code /metrics}. Requests share one context by
+ * {@code /v1/models}, {@code /health}, {@code /ready} and {@code /metrics}. Requests share one context by
  * continuous batching: {@link ServerConfig#parallel()} slots, each its own sequence, decoded
  * together one token per step by a single scheduler thread; HTTP runs on virtual threads.
  *
@@ -38,8 +37,10 @@ public final class LlamaServer implements AutoCloseable {
     private Scheduler scheduler;
     private Engine engine;
     private HttpServer http;
-    private ExecutorService executor;
+    private Router router;
+    private RequestDeadlines executor;
     private volatile boolean closed;
+    private volatile boolean draining;
 
     public LlamaServer(ServerConfig config) {
         this.config = config;
@@ -69,15 +70,19 @@ public final class LlamaServer implements AutoCloseable {
             scheduler = new Scheduler(context, projector, config);
             engine = new Engine(config, model, projector, scheduler);
             InfoEndpoints info = new InfoEndpoints(engine);
-            Router router = new Router(Map.of(
+            router = new Router(Map.of(
                     "/v1/chat/completions", new Router.Route("POST", true, new ChatCompletionsHandler(engine)),
                     "/v1/completions", new Router.Route("POST", true, new CompletionsHandler(engine)),
                     "/v1/embeddings", new Router.Route("POST", true, new EmbeddingsHandler(engine)),
                     "/v1/models", new Router.Route("GET", true, info::models),
                     "/health", new Router.Route("GET", false, info::health),
-                    "/metrics", new Router.Route("GET", true, info::metrics)), config.apiKey(), engine.metrics);
+                    "/ready", new Router.Route("GET", false, this::ready),
+                    "/metrics", new Router.Route("GET", true, info::metrics)), config.apiKey(), engine.metrics,
+                    executor = new RequestDeadlines(config.headerTimeout(), config.bodyTimeout()), () -> draining);
+            engine.metrics.deadlines = executor;
+            engine.metrics.draining = () -> draining;
+            HttpLimits.apply(config);
             http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 128);
-            executor = Executors.newVirtualThreadPerTaskExecutor();
             http.setExecutor(executor);
             http.createContext("/", router);
             scheduler.start();
@@ -109,6 +114,17 @@ public final class LlamaServer implements AutoCloseable {
         return config;
     }
 
+    /** {@code /ready}: 200 while the server takes requests, 503 while it drains (for load balancers' readiness probes). */
+    private void ready(Exchange ex) throws java.io.IOException {
+        boolean ready = !draining && !closed;
+        ex.sendJson(ready ? 200 : 503, Json.MAPPER.createObjectNode().put("status", ready ? "ready" : "draining"));
+    }
+
+    /** Whether {@link #close(Duration)} has begun: new requests get 503 and {@code /ready} reports not ready. */
+    public boolean isDraining() {
+        return draining;
+    }
+
     /** Blocks until {@link #close()} is called (from a shutdown hook, say). */
     public void awaitTermination() throws InterruptedException {
         synchronized (this) {
@@ -118,9 +134,66 @@ public final class LlamaServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Shuts down gracefully: stops accepting connections at once, answers new requests on kept-alive
+     * connections with 503 and {@code Retry-After} ({@code /health}, {@code /ready} (503 now) and
+     * {@code /metrics} still answer), and lets running and waiting requests finish for up to
+     * {@code grace}. Streams still running then end with a last chunk ({@code finish_reason}
+     * "length") and {@code [DONE]}; requests still waiting for a slot get 503. Then frees
+     * everything as {@link #close()}. Returns when the server is closed; a second call (from
+     * another thread) while one drains, or {@link #close()}, ends at once.
+     *
+     * @param grace how long running requests may take; zero cuts them now
+     */
+    public void close(Duration grace) {
+        synchronized (this) {
+            if (closed || draining) {
+                if (draining && !closed) {
+                    closeNow();
+                }
+                return;
+            }
+            draining = true;
+        }
+        HttpServer h = http;
+        if (h != null) {
+            // stop(delay) closes the listener now; it returns when no exchange runs, or when closeNow stops it
+            Thread.ofPlatform().daemon(true).name("llama-http-stop").start(() -> h.stop(Integer.MAX_VALUE / 2));
+            executor.expireReads(); // a request half sent is not waited for
+            try {
+                long end = System.nanoTime() + Math.max(0, grace.toNanos());
+                while (router.inFlight() > 0 && System.nanoTime() - end < 0 && !closed) {
+                    Thread.sleep(20);
+                }
+                if (router.inFlight() > 0 && !closed) {
+                    scheduler.cut(); // streams end with a last chunk; the writers finish their exchanges
+                    end = System.nanoTime() + CUT_SECONDS * 1_000_000_000L;
+                    while (router.inFlight() > 0 && System.nanoTime() - end < 0 && !closed) {
+                        Thread.sleep(20);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        closeNow();
+    }
+
+    /** Seconds the writers have, after the grace, to send the last chunks before connections are closed. */
+    private static final int CUT_SECONDS = 3;
+
+    /** {@link #close(Duration)} with the configured {@link ServerConfig#shutdownGrace()}. */
+    public void drain() {
+        close(config.shutdownGrace());
+    }
+
     /** Stops accepting, ends running generations, and frees the context, projector and model. */
     @Override
     public void close() {
+        closeNow();
+    }
+
+    private void closeNow() {
         synchronized (this) {
             if (closed) {
                 return;
@@ -135,7 +208,7 @@ public final class LlamaServer implements AutoCloseable {
             scheduler.close();
         }
         if (executor != null) {
-            executor.shutdownNow();
+            executor.close();
         }
         if (engine != null) {
             engine.close();

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -30,15 +31,72 @@ final class Router implements HttpHandler {
     private final Map<String, Route> routes;
     private final byte[] apiKey; // SHA-256 of the key; null: open
     private final Metrics metrics;
+    private final RequestDeadlines deadlines; // null: untimed
+    private final BooleanSupplier draining;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     Router(Map<String, Route> routes, String apiKey, Metrics metrics) {
+        this(routes, apiKey, metrics, null, () -> false);
+    }
+
+    /**
+     * @param deadlines times the body of each request (the headers are timed before the handler runs)
+     * @param draining  true while the server shuts down: requests other than {@code /health},
+     *                  {@code /ready} and {@code /metrics} get 503 with {@code Retry-After} and the
+     *                  connection is closed after the answer
+     */
+    Router(Map<String, Route> routes, String apiKey, Metrics metrics, RequestDeadlines deadlines,
+           BooleanSupplier draining) {
         this.routes = Map.copyOf(routes);
         this.apiKey = apiKey == null ? null : sha256(apiKey);
         this.metrics = metrics;
+        this.deadlines = deadlines;
+        this.draining = draining;
+    }
+
+    /** Endpoints that answer while the server drains: probes and metrics. */
+    static boolean answersWhileDraining(String path) {
+        return path.equals("/health") || path.equals("/ready") || path.equals("/metrics");
+    }
+
+    private static boolean hasBody(HttpExchange http) {
+        String length = http.getRequestHeaders().getFirst("Content-Length");
+        if (length != null) {
+            return !length.trim().equals("0");
+        }
+        return http.getRequestHeaders().containsKey("Transfer-Encoding");
+    }
+
+    private static final ThreadLocal<long[]> REQUEST_START = ThreadLocal.withInitial(() -> new long[1]);
+
+    /** {@link System#nanoTime()} when the request this thread handles arrived (its headers read); now if none. */
+    static long requestStart() {
+        long t = REQUEST_START.get()[0];
+        return t != 0 ? t : System.nanoTime();
+    }
+
+    /** Requests whose handler runs now (their headers are read). */
+    int inFlight() {
+        return inFlight.get();
     }
 
     @Override
     public void handle(HttpExchange http) {
+        inFlight.incrementAndGet();
+        long[] start = REQUEST_START.get();
+        start[0] = System.nanoTime();
+        try {
+            route(http);
+        } finally {
+            start[0] = 0;
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void route(HttpExchange http) {
+        if (deadlines != null) {
+            deadlines.headersRead(hasBody(http));
+        }
         Exchange ex = new Exchange(http);
         String path = http.getRequestURI().getPath();
         if (path.length() > 1 && path.endsWith("/")) {
@@ -47,6 +105,12 @@ final class Router implements HttpHandler {
         Route route = routes.get(path);
         String label = route == null ? "other" : path;
         try {
+            if (draining.getAsBoolean() && !answersWhileDraining(path)) {
+                http.getResponseHeaders().set("Retry-After", "5");
+                http.getResponseHeaders().set("Connection", "close");
+                throw new ApiException(503, "server_error", "the server is shutting down; retry on another instance",
+                        null, "shutting_down");
+            }
             if (route == null) {
                 throw new ApiException(404, "invalid_request_error", "unknown route " + http.getRequestMethod() + " "
                         + path, null, "not_found");
@@ -68,7 +132,7 @@ final class Router implements HttpHandler {
             LOG.log(Level.WARNING, "request failed", e);
             respond(ex, new ApiException(500, "server_error", "internal error: " + e, null, null));
         } finally {
-            metrics.request(label, ex.responded() ? ex.status() : 499);
+            metrics.request(label, ex.responded() ? ex.status() : RequestDeadlines.timedOut() ? 408 : 499);
             http.close();
         }
     }

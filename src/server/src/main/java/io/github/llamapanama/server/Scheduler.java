@@ -30,6 +30,7 @@ final class Scheduler implements AutoCloseable {
     private final Metrics metrics;
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile boolean cut; // the shutdown grace is over: running slots end at the next step
     private final AtomicInteger active = new AtomicInteger(); // admitted, not yet ended: exact before a client hears the end
 
     Scheduler(Context context, Projector projector, ServerConfig config) {
@@ -41,7 +42,9 @@ final class Scheduler implements AutoCloseable {
         this.encoder = projector == null ? null : new MediaEncoder(projector, imageCache, () -> LockSupport.unpark(thread));
         this.mediaPrompts = projector == null ? null
                 : new MediaPrompts(projector, encoder, config.slotContextSize(), config.maxTiles());
-        this.metrics = new Metrics(queue::size, active::get, batch.slotCount());
+        this.metrics = new Metrics(queue::size, active::get, batch.slotCount(),
+                (long) batch.slotCount() * batch.slotContextSize(), config.modelName());
+        metrics.kvTokens(batch::cachedTokens);
         metrics.imageCache = imageCache;
         metrics.encoder = encoder;
     }
@@ -131,6 +134,7 @@ final class Scheduler implements AutoCloseable {
             return;
         }
         active.incrementAndGet();
+        job.admitted();
         try {
             batch.admit(job.takeSlotPrompt(), job.takeSampler(), job.params, new SlotListener(job));
         } catch (RuntimeException e) {
@@ -168,13 +172,32 @@ final class Scheduler implements AutoCloseable {
 
         @Override
         public boolean isCancelled() {
-            return job.isCancelled();
+            return cut || job.isCancelled();
         }
 
         @Override
         public void onToken(int token, Context context, int logitsIndex) {
             job.onToken(token, context, logitsIndex);
         }
+    }
+
+    /**
+     * The end of a drain: running slots end at the next step as cancelled (their streams get a last
+     * chunk and [DONE]), and jobs still waiting for a slot fail with 503. The loop goes on, so that
+     * the ends reach the clients, until {@link #close()}.
+     */
+    void cut() {
+        cut = true;
+        running = false; // submit refuses from now on; the loop ends after its step
+        for (Job job; (job = queue.poll()) != null; ) {
+            job.release();
+            job.onError(new IllegalStateException("the server is shutting down"));
+        }
+    }
+
+    /** Slots admitted and not yet ended. */
+    int activeJobs() {
+        return active.get();
     }
 
     /** Stops the loop; running and waiting jobs end (cancelled or failed); then the encoder. */

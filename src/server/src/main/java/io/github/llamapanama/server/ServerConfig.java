@@ -1,6 +1,7 @@
 package io.github.llamapanama.server;
 
 import io.github.llamapanama.model.ContextParams;
+import io.github.llamapanama.provider.AddressPolicy;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,13 +46,27 @@ import java.util.Objects;
  *                           as llama-server's {@code -dt}); {@code <= 0} never. Slots that end and start
  *                           leave holes, and every decode step attends over all cells up to the
  *                           highest one in use
+ * @param shutdownGrace      how long {@link LlamaServer#close(Duration)} without an argument (and
+ *                           {@code serve} on SIGTERM) lets running requests finish before streams
+ *                           are cut with a final chunk (default 30 s)
+ * @param headerTimeout      most time from a request's first byte to the end of its headers; a
+ *                           slower client's connection is closed (default 10 s)
+ * @param bodyTimeout        most time to read a request's body; a slower client's connection is
+ *                           closed (default 60 s; the size limit is {@code maxBodyBytes})
+ * @param idleTimeout        a kept-alive connection with no request, or a new one with no byte, is
+ *                           closed after this (default 30 s). Process-wide: the JDK's HTTP server
+ *                           reads it once, when the first server of the process starts
+ * @param maxConnections     most open connections; more are closed on accept. 0 (default) = three
+ *                           quarters of the process's file-descriptor limit. Process-wide, as
+ *                           {@code idleTimeout}
  */
 public record ServerConfig(Path model, Path projector, String host, int port, int parallel, int slotContextSize,
                            int queueSize, String apiKey, long maxBodyBytes, int maxImages, long maxImageBytes,
                            Path allowedFileDirectory, Duration fetchTimeout, int threads, int gpuLayers,
                            String modelName, boolean promptCache, long imageCacheMb, int prefillChunk,
                            int maxTiles, boolean allowRemoteImages, List<String> allowedImageHosts,
-                           String chatTemplate, float defragThreshold) {
+                           String chatTemplate, float defragThreshold, Duration shutdownGrace,
+                           Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout, int maxConnections) {
 
     public ServerConfig {
         Objects.requireNonNull(model, "model");
@@ -86,6 +101,23 @@ public record ServerConfig(Path model, Path projector, String host, int port, in
         }
         if (apiKey != null && apiKey.isBlank()) {
             throw new IllegalArgumentException("apiKey must not be blank (null turns authentication off)");
+        }
+        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(headerTimeout, "headerTimeout");
+        Objects.requireNonNull(bodyTimeout, "bodyTimeout");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        if (shutdownGrace.isNegative()) {
+            throw new IllegalArgumentException("shutdownGrace must not be negative, was " + shutdownGrace);
+        }
+        if (headerTimeout.isNegative() || headerTimeout.isZero() || bodyTimeout.isNegative() || bodyTimeout.isZero()) {
+            throw new IllegalArgumentException("headerTimeout and bodyTimeout must be positive");
+        }
+        if (idleTimeout.toSeconds() < 1) {
+            throw new IllegalArgumentException("idleTimeout must be at least 1 s, was " + idleTimeout);
+        }
+        if (maxConnections < 0) {
+            throw new IllegalArgumentException("maxConnections must be >= 0 (0 = from the descriptor limit), was "
+                    + maxConnections);
         }
         if (modelName == null) {
             modelName = model.getFileName().toString();
@@ -124,6 +156,11 @@ public record ServerConfig(Path model, Path projector, String host, int port, in
         private List<String> allowedImageHosts = List.of();
         private String chatTemplate;
         private float defragThreshold = ContextParams.TOOLS_DEFRAG_THRESHOLD;
+        private Duration shutdownGrace = Duration.ofSeconds(30);
+        private Duration headerTimeout = Duration.ofSeconds(10);
+        private Duration bodyTimeout = Duration.ofSeconds(60);
+        private Duration idleTimeout = Duration.ofSeconds(30);
+        private int maxConnections;
 
         private Builder(Path model) {
             this.model = model;
@@ -152,12 +189,18 @@ public record ServerConfig(Path model, Path projector, String host, int port, in
         public Builder allowedImageHosts(List<String> hosts) { allowedImageHosts = hosts; return this; }
         public Builder chatTemplate(String jinja) { chatTemplate = jinja; return this; }
         public Builder defragThreshold(float fraction) { defragThreshold = fraction; return this; }
+        public Builder shutdownGrace(Duration d) { shutdownGrace = d; return this; }
+        public Builder headerTimeout(Duration d) { headerTimeout = d; return this; }
+        public Builder bodyTimeout(Duration d) { bodyTimeout = d; return this; }
+        public Builder idleTimeout(Duration d) { idleTimeout = d; return this; }
+        public Builder maxConnections(int n) { maxConnections = n; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(model, projector, host, port, parallel, slotContextSize, queueSize, apiKey,
                     maxBodyBytes, maxImages, maxImageBytes, allowedFileDirectory, fetchTimeout, threads, gpuLayers,
                     modelName, promptCache, imageCacheMb, prefillChunk, maxTiles,
-                    allowRemoteImages, allowedImageHosts, chatTemplate, defragThreshold);
+                    allowRemoteImages, allowedImageHosts, chatTemplate, defragThreshold, shutdownGrace, headerTimeout,
+                    bodyTimeout, idleTimeout, maxConnections);
         }
     }
 }

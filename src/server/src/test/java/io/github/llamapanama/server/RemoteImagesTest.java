@@ -1,6 +1,8 @@
 package io.github.llamapanama.server;
 
 import com.sun.net.httpserver.HttpServer;
+import io.github.llamapanama.provider.AddressPolicy;
+import io.github.llamapanama.provider.RemoteFetch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

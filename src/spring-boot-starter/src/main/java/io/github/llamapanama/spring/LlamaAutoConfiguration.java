@@ -1,6 +1,7 @@
 package io.github.llamapanama.spring;
 
 import io.github.llamapanama.provider.LocalModel;
+import io.github.llamapanama.provider.RemoteFetch;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
@@ -27,9 +28,12 @@ public class LlamaAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public LocalModel llamaPanamaLocalModel(LlamaProperties p) {
+    public LocalModel llamaPanamaLocalModel(LlamaProperties p,
+                                            org.springframework.beans.factory.ObjectProvider<RemoteFetch.Resolver> resolver) {
         LocalModel.Builder b = LocalModel.builder().contextSize(p.getContextSize()).gpuLayers(p.getGpuLayers())
-                .poolSize(p.getPoolSize()).allowedMediaDirectory(p.getAllowedMediaDirectory());
+                .poolSize(p.getPoolSize()).allowedMediaDirectory(p.getAllowedMediaDirectory())
+                .allowRemoteMedia(p.isAllowRemoteMedia()).allowedMediaHosts(p.getAllowedMediaHosts());
+        resolver.ifAvailable(b::mediaResolver); // a bean of this type replaces DNS and sockets (tests)
         if (p.getThreads() > 0) {
             b.threads(p.getThreads());
         }

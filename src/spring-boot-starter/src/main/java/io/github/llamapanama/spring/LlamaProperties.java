@@ -29,6 +29,13 @@ public class LlamaProperties {
     private int poolSize = 1;
     /** A directory inside which file: media URLs may be read (none by default). */
     private Path allowedMediaDirectory;
+    /**
+     * Fetch http(s) media URLs (off by default), then only from public addresses unless
+     * allowed-media-hosts allows more.
+     */
+    private boolean allowRemoteMedia;
+    /** Host names, addresses or CIDR networks that remote media may come from although they are not public. */
+    private java.util.List<String> allowedMediaHosts = new java.util.ArrayList<>();
     /** Default sampling temperature (llama.cpp's 0.8 when unset). */
     private Double temperature;
     /** Default answer length limit, in tokens (none when unset). */
@@ -50,6 +57,10 @@ public class LlamaProperties {
     public void setPoolSize(int poolSize) { this.poolSize = poolSize; }
     public Path getAllowedMediaDirectory() { return allowedMediaDirectory; }
     public void setAllowedMediaDirectory(Path dir) { this.allowedMediaDirectory = dir; }
+    public boolean isAllowRemoteMedia() { return allowRemoteMedia; }
+    public void setAllowRemoteMedia(boolean allow) { this.allowRemoteMedia = allow; }
+    public java.util.List<String> getAllowedMediaHosts() { return allowedMediaHosts; }
+    public void setAllowedMediaHosts(java.util.List<String> hosts) { this.allowedMediaHosts = hosts; }
     public Double getTemperature() { return temperature; }
     public void setTemperature(Double temperature) { this.temperature = temperature; }
     public Integer getMaxTokens() { return maxTokens; }

@@ -127,7 +127,7 @@ final class ServerProcess implements ServerUnderTest {
         return "http://127.0.0.1:" + port;
     }
 
-    /** SIGTERM first (llama-panama's shutdown hook closes the server), then SIGKILL after 30 s. */
+    /** SIGTERM first (llama-panama's serve drains: idle, it exits at once), then SIGKILL after 30 s. */
     @Override
     public void close() {
         process.destroy();

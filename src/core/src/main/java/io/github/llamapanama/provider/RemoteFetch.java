@@ -1,4 +1,4 @@
-package io.github.llamapanama.server;
+package io.github.llamapanama.provider;
 
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
@@ -27,35 +27,61 @@ import java.util.Locale;
  * followed by hand, each target checked the same way. Failures are reported as a reason about
  * the URL, never with the status, size or content of what came back.
  */
-final class RemoteFetch {
-    static final int MAX_REDIRECTS = 5;
+public final class RemoteFetch {
+    public static final int MAX_REDIRECTS = 5;
     private static final int MAX_HEADER_BYTES = 64 << 10;
 
     /** Why a fetch was refused or failed; the message is safe to show to the client. */
-    static final class Refused extends Exception {
+    public static final class Refused extends Exception {
         Refused(String message) {
             super(message, null, false, false);
         }
     }
 
-    /** Resolves a host name; replaceable in tests. */
-    interface Resolver {
+    /**
+     * Resolves a host name and connects to an address the policy allowed. The default is the
+     * system's resolver and a plain socket; tests replace it, e.g. to make a name look public
+     * (a public address) and route that address to a local server.
+     */
+    public interface Resolver {
         InetAddress[] resolve(String host) throws UnknownHostException;
+
+        /** Connects to {@code address}, which the policy has checked. */
+        default Socket connect(InetSocketAddress address, int timeoutMillis) throws IOException {
+            Socket s = new Socket();
+            try {
+                s.connect(address, timeoutMillis);
+            } catch (IOException | RuntimeException e) {
+                s.close();
+                throw e;
+            }
+            return s;
+        }
     }
+
+    /** The system's resolver and plain sockets. */
+    public static final Resolver SYSTEM = InetAddress::getAllByName;
 
     private final AddressPolicy policy;
     private final Duration timeout;
     private final long maxBytes;
     private final Resolver resolver;
 
-    RemoteFetch(AddressPolicy policy, Duration timeout, long maxBytes, Resolver resolver) {
+    /**
+     * @param policy   the addresses that may be reached
+     * @param timeout  limit of a whole fetch, redirects included
+     * @param maxBytes largest body
+     * @param resolver name resolution and connection; {@link #SYSTEM} normally
+     */
+    public RemoteFetch(AddressPolicy policy, Duration timeout, long maxBytes, Resolver resolver) {
         this.policy = policy;
         this.timeout = timeout;
         this.maxBytes = maxBytes;
         this.resolver = resolver;
     }
 
-    byte[] get(String url) throws Refused {
+    /** The body at {@code url}, redirects followed, every hop checked; a refusal's message is safe to show. */
+    public byte[] get(String url) throws Refused {
         long deadline = System.nanoTime() + timeout.toNanos();
         URI uri = parse(url);
         for (int hop = 0; ; hop++) {
@@ -134,8 +160,7 @@ final class RemoteFetch {
         int port = uri.getPort() >= 0 ? uri.getPort() : tls ? 443 : 80;
         InetAddress address = address(host);
         String hostName = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        try (Socket raw = new Socket()) {
-            raw.connect(new InetSocketAddress(address, port), remainingMillis(deadline));
+        try (Socket raw = resolver.connect(new InetSocketAddress(address, port), remainingMillis(deadline))) {
             raw.setSoTimeout(remainingMillis(deadline));
             Socket s = raw;
             if (tls) {

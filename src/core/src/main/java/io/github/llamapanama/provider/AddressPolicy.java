@@ -1,4 +1,4 @@
-package io.github.llamapanama.server;
+package io.github.llamapanama.provider;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -10,13 +10,14 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Which addresses a remote image fetch may connect to. Loopback, private (RFC 1918, carrier-grade
+ * Which addresses a remote media fetch ({@link RemoteFetch}) may connect to, in the server and the
+ * library alike. Loopback, private (RFC 1918, carrier-grade
  * NAT, IPv6 unique local), link-local (cloud metadata at 169.254.169.254), multicast, broadcast,
  * reserved and unspecified addresses are refused, also when an IPv6 address embeds one of them
  * (IPv4-mapped and -compatible, NAT64, 6to4), unless the operator allowed the host name or a
  * network that holds the address.
  */
-final class AddressPolicy {
+public final class AddressPolicy {
     private final List<String> hosts = new ArrayList<>();
     private final List<Network> networks = new ArrayList<>();
 
@@ -40,7 +41,7 @@ final class AddressPolicy {
      * @param allowed host names (exact, case-insensitive), addresses or networks in CIDR form
      *                ({@code 10.1.0.0/16}, {@code fd00::/8}) that are fetched even if private
      */
-    AddressPolicy(List<String> allowed) {
+    public AddressPolicy(List<String> allowed) {
         for (String entry : allowed) {
             String e = entry.trim();
             if (e.isEmpty()) {
@@ -69,12 +70,12 @@ final class AddressPolicy {
         }
     }
 
-    boolean allowsHost(String host) {
+    public boolean allowsHost(String host) {
         return hosts.contains(host.toLowerCase(Locale.ROOT));
     }
 
     /** Why the address may not be fetched, or empty when it may. */
-    Optional<String> refusal(InetAddress a) {
+    public Optional<String> refusal(InetAddress a) {
         for (Network n : networks) {
             if (n.contains(a)) {
                 return Optional.empty();
@@ -84,7 +85,7 @@ final class AddressPolicy {
     }
 
     /** The kind of a non-public address ("a loopback address", ...), or null for a public one. */
-    static String blockedKind(InetAddress a) {
+    public static String blockedKind(InetAddress a) {
         if (a instanceof Inet6Address v6) {
             Inet4Address embedded = embeddedV4(v6.getAddress());
             if (embedded != null) {
@@ -149,7 +150,7 @@ final class AddressPolicy {
      * The IPv4 address inside IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d),
      * NAT64 (64:ff9b::a.b.c.d) and 6to4 (2002:aabb:ccdd::) addresses, or null.
      */
-    static Inet4Address embeddedV4(byte[] b) {
+    public static Inet4Address embeddedV4(byte[] b) {
         boolean first10Zero = true;
         for (int i = 0; i < 10; i++) {
             first10Zero &= b[i] == 0;
@@ -177,7 +178,7 @@ final class AddressPolicy {
     }
 
     /** An IPv4 dotted quad or an IPv6 literal (with or without brackets): no DNS lookup. */
-    static boolean isLiteral(String host) {
+    public static boolean isLiteral(String host) {
         String h = unbracket(host);
         if (h.indexOf(':') >= 0) {
             return true;
@@ -186,7 +187,7 @@ final class AddressPolicy {
     }
 
     /** Parses a literal without DNS (InetAddress.getByName does none for literals). */
-    static InetAddress literal(String host) {
+    public static InetAddress literal(String host) {
         String h = unbracket(host);
         try {
             if (h.indexOf(':') < 0) {
