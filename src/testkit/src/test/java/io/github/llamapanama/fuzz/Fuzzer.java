@@ -105,6 +105,9 @@ public final class Fuzzer {
     private final List<Finding> findings = Collections.synchronizedList(new ArrayList<>());
     private final List<String> unexpected = Collections.synchronizedList(new ArrayList<>());
     private int childNumber;
+    private int done;
+    private final long startNanos = System.nanoTime();
+    private static final int PROGRESS_EVERY = 500;
 
     private Fuzzer(Options options) {
         this.options = options;
@@ -166,6 +169,10 @@ public final class Fuzzer {
 
     private synchronized void count(String kind, String outcome) {
         counts.get(kind).merge(outcome, 1, Integer::sum);
+        if (++done % PROGRESS_EVERY == 0) { // a long run that is stopped still says how far it got
+            System.out.printf("progress: seed %d, %d cases in %.0f s: %s%n", options.seed, done,
+                    (System.nanoTime() - startNanos) / 1e9, counts);
+        }
     }
 
     private synchronized int nextChild() {
