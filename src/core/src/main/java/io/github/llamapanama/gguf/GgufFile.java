@@ -3,7 +3,10 @@ package io.github.llamapanama.gguf;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
@@ -21,6 +24,7 @@ import java.util.OptionalLong;
  * <p>Closing unmaps the file; segments from {@link #tensorData} are then no longer accessible.
  */
 public final class GgufFile implements AutoCloseable {
+    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private final Path path;
     private final Arena arena;
     private final MemorySegment mapped;
@@ -94,15 +98,61 @@ public final class GgufFile implements AutoCloseable {
         return value(key).filter(v -> v.type() == GgufValueType.STRING).map(GgufValue::asString);
     }
 
+    /**
+     * A string value as llama.cpp and clip.cpp read it ({@code gguf_get_val_str} into a
+     * {@code std::string}): up to its first NUL. Empty if absent or not a string.
+     *
+     * @see CStrings
+     */
+    public Optional<String> cString(String key) {
+        return string(key).map(CStrings::cut);
+    }
+
+    /**
+     * A string array's elements as llama.cpp reads them ({@code gguf_get_arr_str} into a
+     * {@code std::string}): each element's bytes up to its first NUL, as a byte string (one
+     * ISO-8859-1 char per byte, {@link CStrings#latin1}), so that two elements are equal exactly
+     * when llama.cpp's are, malformed UTF-8 included. Empty if absent or not a string array.
+     */
+    public Optional<List<String>> cStringBytes(String key) {
+        Optional<GgufValue> v = value(key);
+        Long at = parsed.valueOffsets().get(key);
+        if (v.isEmpty() || !v.get().isArray() || v.get().elementType() != GgufValueType.STRING || at == null) {
+            return Optional.empty();
+        }
+        int n = v.get().size();
+        String[] out = new String[n];
+        long pos = at + 8; // the count, checked by the reader
+        byte[] buf = new byte[256];
+        for (int i = 0; i < n; i++) {
+            int len = (int) mapped.get(U64, pos);
+            pos += 8;
+            if (buf.length < len) {
+                buf = new byte[Math.max(len, buf.length * 2)];
+            }
+            MemorySegment.copy(mapped, ValueLayout.JAVA_BYTE, pos, buf, 0, len);
+            pos += len;
+            int end = 0;
+            while (end < len && buf[end] != 0) {
+                end++;
+            }
+            out[i] = new String(buf, 0, end, StandardCharsets.ISO_8859_1);
+        }
+        return Optional.of(List.of(out));
+    }
+
     /** An integer value, empty if absent or not an integer. */
     public OptionalLong integer(String key) {
         return value(key).filter(v -> v.type().isInteger())
                 .map(v -> OptionalLong.of(v.asLong())).orElse(OptionalLong.empty());
     }
 
-    /** {@code general.architecture}: qwen2, llama, clip, ... */
+    /**
+     * {@code general.architecture}: qwen2, llama, clip, ...; as llama.cpp reads it, up to a NUL
+     * ({@link #cString}), since that is the name it builds the architecture's keys from.
+     */
     public Optional<String> architecture() {
-        return string(GgufKeys.GENERAL_ARCHITECTURE);
+        return cString(GgufKeys.GENERAL_ARCHITECTURE);
     }
 
     /** {@code general.name}. */
@@ -125,19 +175,22 @@ public final class GgufFile implements AutoCloseable {
         return archInteger(GgufKeys.BLOCK_COUNT);
     }
 
-    /** {@code tokenizer.chat_template}: the Jinja template. */
+    /** {@code tokenizer.chat_template}: the Jinja template, up to a NUL as llama.cpp reads it. */
     public Optional<String> chatTemplate() {
-        return string(GgufKeys.CHAT_TEMPLATE);
+        return cString(GgufKeys.CHAT_TEMPLATE);
     }
 
-    /** {@code tokenizer.ggml.model}: gpt2 (byte-level BPE), llama (SentencePiece), bert, ... */
+    /**
+     * {@code tokenizer.ggml.model}: gpt2 (byte-level BPE), llama (SentencePiece), bert, ...; up to
+     * a NUL, as llama.cpp reads it.
+     */
     public Optional<String> tokenizerModel() {
-        return string(GgufKeys.TOKENIZER_MODEL);
+        return cString(GgufKeys.TOKENIZER_MODEL);
     }
 
-    /** {@code tokenizer.ggml.pre}: the pre-tokenizer of a BPE vocabulary (qwen2, llama-bpe, ...). */
+    /** {@code tokenizer.ggml.pre}: the pre-tokenizer of a BPE vocabulary (qwen2, llama-bpe, ...), up to a NUL. */
     public Optional<String> tokenizerPre() {
-        return string(GgufKeys.TOKENIZER_PRE);
+        return cString(GgufKeys.TOKENIZER_PRE);
     }
 
     /** Number of entries in {@code tokenizer.ggml.tokens}, 0 without a vocabulary. */

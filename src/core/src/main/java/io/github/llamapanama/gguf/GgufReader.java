@@ -19,7 +19,8 @@ import java.util.Set;
  * Parses and validates the header, metadata and tensor table of a GGUF file held in a memory
  * segment, without reading tensor data. Every count and length is checked against the bytes
  * left before anything is allocated for it, so a hostile file costs at most its own size. The
- * rules are gguf.cpp's at ea1431b0 (plus a few it should have: zero dimensions, empty keys),
+ * rules are gguf.cpp's at ea1431b0 (plus a few it should have: zero dimensions, empty keys, a NUL
+ * byte in a key or tensor name, which llama.cpp would look up by its bytes before the NUL),
  * so that what passes here does not make llama.cpp abort.
  */
 final class GgufReader {
@@ -48,7 +49,7 @@ final class GgufReader {
 
     /** What a successful parse yields. */
     record Parsed(int version, Map<String, GgufValue> metadata, List<GgufTensorInfo> tensors,
-                  int alignment, long dataOffset) {}
+                  int alignment, long dataOffset, Map<String, Long> valueOffsets) {}
 
     private final MemorySegment file;
     private final long size;
@@ -103,19 +104,21 @@ final class GgufReader {
                     + nTensors + " tensors but only " + left + " bytes follow the header (truncated, or a wrong count)");
         }
 
-        Map<String, GgufValue> metadata = readMetadata(nKv);
+        Map<String, Long> valueOffsets = new java.util.HashMap<>();
+        Map<String, GgufValue> metadata = readMetadata(nKv, valueOffsets);
         int alignment = alignment(metadata);
         KnownKeys.check(metadata, (key, why) -> fail(-1, "metadata '" + key + "' " + why));
         List<GgufTensorInfo> tensors = readTensorInfos(nTensors);
         long dataOffset = alignUp(pos, alignment);
         checkTensorLayout(tensors, alignment, dataOffset);
         return new Parsed(version, Collections.unmodifiableMap(metadata), List.copyOf(tensors),
-                alignment, dataOffset);
+                alignment, dataOffset, Collections.unmodifiableMap(valueOffsets));
     }
 
     // --- metadata ------------------------------------------------------------------------
 
-    private Map<String, GgufValue> readMetadata(long nKv) {
+    /** valueOffsets gets, per key, where its value starts: a string's length, an array's element count. */
+    private Map<String, GgufValue> readMetadata(long nKv, Map<String, Long> valueOffsets) {
         Map<String, GgufValue> kv = new LinkedHashMap<>(); // not sized by the count: it may lie
         for (long i = 0; i < nKv; i++) {
             long at = pos;
@@ -123,6 +126,13 @@ final class GgufReader {
             String key = readName(what, Integer.MAX_VALUE);
             if (key.isEmpty()) {
                 throw fail(at, what + " is empty");
+            }
+            int nul = key.indexOf('\0');
+            if (nul >= 0) {
+                // gguf_find_key compares keys with strcmp: llama.cpp would find this entry under
+                // the bytes before the NUL, a name this map does not hold
+                throw fail(at, what + " '" + CStrings.printable(key, 80) + "' holds a NUL byte: llama.cpp would read it as '"
+                        + key.substring(0, nul) + "'");
             }
             if (kv.containsKey(key)) {
                 throw fail(at, "duplicate metadata key '" + key + "'");
@@ -140,8 +150,10 @@ final class GgufReader {
                 if (elem == GgufValueType.ARRAY) {
                     throw fail(elemAt, "metadata '" + key + "' is an array of arrays, which GGUF does not allow");
                 }
+                valueOffsets.put(key, pos);
                 value = readArray(key, elem);
             } else {
+                valueOffsets.put(key, pos);
                 value = GgufValue.decodedScalar(type, readScalar(type, "the value of '" + key + "'"));
             }
             kv.put(key, value);
@@ -255,6 +267,13 @@ final class GgufReader {
             String name = readName(what + "'s name", MAX_TENSOR_NAME - 1);
             if (name.isEmpty()) {
                 throw fail(at, what + " has an empty name");
+            }
+            int nul = name.indexOf('\0');
+            if (nul >= 0) {
+                // ggml_set_name copies the name as a C string: llama.cpp would know the tensor
+                // by its bytes before the NUL, which is not the name the checks look up
+                throw fail(at, what + "'s name '" + CStrings.printable(name, 80) + "' holds a NUL byte: llama.cpp would read it as '"
+                        + name.substring(0, nul) + "'");
             }
             if (!names.add(name)) {
                 throw fail(at, "duplicate tensor name '" + name + "' (" + what + ")");

@@ -72,6 +72,10 @@ public final class GgufWriter {
         if (key == null || key.isEmpty()) {
             throw new IllegalArgumentException("metadata keys must not be empty");
         }
+        if (key.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("metadata key '" + CStrings.printable(key, 80)
+                    + "' holds a NUL byte: llama.cpp would read it as '" + CStrings.cut(key) + "'");
+        }
         if (metadata.containsKey(key)) {
             throw new IllegalArgumentException("duplicate metadata key '" + key + "'");
         }
@@ -94,6 +98,10 @@ public final class GgufWriter {
         if (nameBytes == 0 || nameBytes >= GgufReader.MAX_TENSOR_NAME) {
             throw new IllegalArgumentException("tensor name must be 1 to " + (GgufReader.MAX_TENSOR_NAME - 1)
                     + " bytes: '" + name + "'");
+        }
+        if (name.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("tensor name '" + CStrings.printable(name, 80)
+                    + "' holds a NUL byte: llama.cpp would read it as '" + CStrings.cut(name) + "'");
         }
         for (Tensor t : tensors) {
             if (t.name.equals(name)) {

@@ -1,7 +1,9 @@
 package io.github.llamapanama.model;
 
+import io.github.llamapanama.gguf.CStrings;
 import io.github.llamapanama.gguf.GgufFile;
 import io.github.llamapanama.gguf.GgufValue;
+import io.github.llamapanama.gguf.GgufValueType;
 
 import java.util.Optional;
 import java.util.Set;
@@ -21,7 +23,7 @@ final class HparamsCheck {
     private HparamsCheck() {}
 
     static void check(GgufFile gguf) {
-        Optional<String> arch = gguf.architecture();
+        Optional<String> arch = gguf.architecture(); // up to a NUL: the name llama.cpp builds keys from
         if (arch.isEmpty()) {
             return;
         }
@@ -37,8 +39,13 @@ final class HparamsCheck {
             throw fail(a + ".expert_used_count", "must be at least 1 when the model has experts");
         }
         gguf.value(a + ".rope.scaling.type").ifPresent(v -> {
-            if (v.isArray() || !ROPE_SCALING.contains(v.asString())) {
-                throw fail(a + ".rope.scaling.type", "is '" + v + "', expected one of " + ROPE_SCALING);
+            // read with gguf_get_val_str into a std::string: up to a NUL; anything else is
+            // LLAMA_ROPE_SCALING_TYPE_UNSPECIFIED, which llama-model.cpp asserts against
+            String read = v.isArray() || v.type() != GgufValueType.STRING ? null : CStrings.cut(v.asString());
+            if (read == null || !ROPE_SCALING.contains(read)) {
+                throw fail(a + ".rope.scaling.type", "is " + (read == null ? v.toString() : "'" + CStrings.printable(read, 40)
+                        + "'" + (read.equals(v.asString()) ? "" : " as llama.cpp reads it, up to a NUL byte"))
+                        + ", expected one of " + ROPE_SCALING);
             }
         });
         // ggml_norm and ggml_rms_norm assert eps >= 0 when the graph runs (NaN fails it too)

@@ -108,7 +108,7 @@ public final class Projector extends NativeResource {
                 throw new VisionException(mmproj + " is not a projector (general.architecture is '"
                         + gguf.architecture().orElse("") + "', not 'clip'): pass the mmproj file, not the model");
             }
-            Optional<String> type = gguf.string("clip.projector_type");
+            Optional<String> type = gguf.cString("clip.projector_type"); // as clip.cpp reads it: up to a NUL
             if (type.equals(Optional.of("ultravox"))) {
                 // clip.cpp at ea1431b0 pads the 1500 encoder positions of a 30 s chunk to a multiple of
                 // the stack factor but counts 3000 / factor / 2 output tokens, and aborts when they differ.

@@ -79,7 +79,7 @@ final class ProjectorCheck {
             }
         }
         epsilon("clip.vision.attention.layer_norm_epsilon");
-        String type = gguf.string("clip.projector_type").orElse("");
+        String type = gguf.cString("clip.projector_type").orElse(""); // clip.cpp's get_string: up to a NUL
 
         if (!Set.of("qwen2vl_merger", "qwen2.5vl_merger", "qwen2.5o", "llama4").contains(type)) {
             GgufTensorInfo p = require("v.patch_embd.weight");

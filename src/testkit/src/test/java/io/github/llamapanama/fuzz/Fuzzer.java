@@ -27,30 +27,59 @@ import java.util.concurrent.TimeUnit;
  * replaced and the run goes on from the next case.
  *
  * {@snippet lang=sh :
- * mvn -q test-compile exec:java@fuzz -Dexec.args="--model 10000 --projector 10000 --image 10000"
+ * mvn -q -pl src/testkit -am test-compile exec:java@fuzz -Dexec.args="--model 10000 --projector 10000 --image 10000"
  * }
+ *
+ * <p>Case {@code i} of a kind in a run with seed {@code S} mutates with the case seed
+ * {@code S * 1,000,003 + i}; a crash or hang is reported with S and i, and
+ * {@code --seed S --case kind:i} runs that case alone.
  */
 public final class Fuzzer {
     /** What to run. */
     public record Options(int models, int projectors, int images, int serverImages, long seed, int jobs,
-                          int batch, long caseTimeoutSeconds, Path out) {
+                          int batch, long caseTimeoutSeconds, Path out, String only) {
+        /** The CI-sized run with the fixed seed 1. */
         public static Options ci(Path out) {
-            return new Options(1000, 300, 1000, 100, 1, 2, 2000, 120, out);
+            return new Options(1000, 300, 1000, 100, 1, 2, 2000, 120, out, null);
+        }
+
+        public Options withSeed(long s, Path o) {
+            return new Options(models, projectors, images, serverImages, s, jobs, batch, caseTimeoutSeconds, o, only);
+        }
+
+        public Options scaled(double scale) {
+            return new Options((int) (models * scale), (int) (projectors * scale), (int) (images * scale),
+                    (int) (serverImages * scale), seed, jobs, batch, caseTimeoutSeconds, out, only);
         }
     }
 
-    /** A case that crashed or hung its child. */
-    public record Finding(String kind, long seed, String what, String description, Path file, String log) {}
+    /** The seed of case i of a run with this seed. */
+    public static long caseSeed(long runSeed, long i) {
+        return runSeed * 1_000_003L + i;
+    }
+
+    /**
+     * A case that crashed or hung its child: its kind, the run's seed, its number in the run and
+     * its own seed (what {@link GgufMutator#mutate} and {@link ImageMutator#mutate} take).
+     */
+    public record Finding(String kind, long runSeed, long index, long seed, String what, String description, Path file,
+                          String log) {
+        /** The command line that runs this case alone. */
+        public String reproduce() {
+            return "mvn -q -pl src/testkit -am test-compile exec:java@fuzz -Dexec.args=\"--seed " + runSeed + " --case "
+                    + kind + ":" + index + "\"";
+        }
+    }
 
     /** Counts per kind: ok, refused, unexpected (a Java exception other than a LlamaException), crash, hang. */
-    public record Report(Map<String, Map<String, Integer>> counts, List<Finding> findings, List<String> unexpected,
-                         double seconds) {
+    public record Report(long seed, Map<String, Map<String, Integer>> counts, List<Finding> findings,
+                         List<String> unexpected, double seconds) {
         public int total(String outcome) {
             return counts.values().stream().mapToInt(m -> m.getOrDefault(outcome, 0)).sum();
         }
 
         public String summary() {
-            StringBuilder sb = new StringBuilder();
+            StringBuilder sb = new StringBuilder("seed ").append(seed).append('\n');
             sb.append(String.format("%-13s %7s %7s %8s %10s %6s %5s%n", "kind", "cases", "ok", "refused", "unexpected",
                     "crash", "hang"));
             counts.forEach((kind, m) -> sb.append(String.format("%-13s %7d %7d %8d %10d %6d %5d%n", kind,
@@ -59,8 +88,10 @@ public final class Fuzzer {
                     m.getOrDefault("hang", 0))));
             sb.append(String.format("%.0f s%n", seconds));
             for (Finding f : findings) {
-                sb.append(f.what).append(": ").append(f.kind).append(' ').append(f.seed).append(" (").append(f.description)
-                        .append(") file ").append(f.file).append('\n').append(f.log).append('\n');
+                sb.append(f.what).append(": ").append(f.kind).append(" case ").append(f.index).append(" of seed ")
+                        .append(f.runSeed).append(" (case seed ").append(f.seed).append("; ").append(f.description)
+                        .append(") file ").append(f.file).append("\n  reproduce: ").append(f.reproduce()).append('\n')
+                        .append(f.log).append('\n');
             }
             for (String u : unexpected) {
                 sb.append("unexpected: ").append(u).append('\n');
@@ -74,6 +105,9 @@ public final class Fuzzer {
     private final List<Finding> findings = Collections.synchronizedList(new ArrayList<>());
     private final List<String> unexpected = Collections.synchronizedList(new ArrayList<>());
     private int childNumber;
+    private int done;
+    private final long startNanos = System.nanoTime();
+    private static final int PROGRESS_EVERY = 500;
 
     private Fuzzer(Options options) {
         this.options = options;
@@ -115,18 +149,30 @@ public final class Fuzzer {
             }
         }
         pool.shutdown();
-        return new Report(counts, List.copyOf(findings), List.copyOf(unexpected), (System.nanoTime() - start) / 1e9);
+        return new Report(options.seed, counts, List.copyOf(findings), List.copyOf(unexpected),
+                (System.nanoTime() - start) / 1e9);
     }
 
     private void add(List<String> cases, String kind, int n) {
-        for (int i = 0; i < n; i++) {
-            cases.add(kind + " " + (options.seed * 1_000_003L + i));
-        }
         counts.put(kind, new LinkedHashMap<>());
+        if (options.only != null) { // kind:index, one case alone
+            String[] k = options.only.split(":");
+            if (k[0].equals(kind)) {
+                cases.add(kind + " " + caseSeed(options.seed, Long.parseLong(k[1])));
+            }
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            cases.add(kind + " " + caseSeed(options.seed, i));
+        }
     }
 
     private synchronized void count(String kind, String outcome) {
         counts.get(kind).merge(outcome, 1, Integer::sum);
+        if (++done % PROGRESS_EVERY == 0) { // a long run that is stopped still says how far it got
+            System.out.printf("progress: seed %d, %d cases in %.0f s: %s%n", options.seed, done,
+                    (System.nanoTime() - startNanos) / 1e9, counts);
+        }
     }
 
     private synchronized int nextChild() {
@@ -197,7 +243,9 @@ public final class Fuzzer {
                         String outcome = d[2];
                         count(kind, outcome);
                         if (outcome.equals("unexpected")) {
-                            unexpected.add(c + ": " + (d.length > 3 ? d[3] : "") + " [" + (started != null && started.length > 3
+                            long seed = Long.parseLong(c.substring(c.indexOf(' ') + 1));
+                            unexpected.add(kind + " case " + (seed - caseSeed(options.seed, 0)) + " of seed " + options.seed
+                                    + " (" + c + "): " + (d.length > 3 ? d[3] : "") + " [" + (started != null && started.length > 3
                                     ? started[3] : "") + "]");
                         }
                         started = null;
@@ -256,7 +304,13 @@ public final class Fuzzer {
             }
         }
         long seed = Long.parseLong(c.substring(c.indexOf(' ') + 1));
-        findings.add(new Finding(kind, seed, what, started != null && started.length > 3 ? started[3] : "", file, tail(log)));
+        long index = seed - caseSeed(options.seed, 0);
+        Finding f = new Finding(kind, options.seed, index, seed, what, started != null && started.length > 3 ? started[3] : "",
+                file, tail(log));
+        findings.add(f);
+        // at once, so a run that is stopped early still says what to rerun
+        System.out.println(what + ": " + kind + " case " + index + " of seed " + options.seed + " (case seed " + seed
+                + "): " + f.description() + "\n  reproduce: " + f.reproduce());
     }
 
     private static String tail(Path log) {
@@ -279,27 +333,40 @@ public final class Fuzzer {
         }
     }
 
+    /** A new seed for a run that should explore: positive, below 2^40, printed with its result. */
+    public static long freshSeed() {
+        return new java.security.SecureRandom().nextLong(2, 1L << 40);
+    }
+
     public static void main(String[] args) throws Exception {
         Options d = Options.ci(Path.of("target", "fuzz"));
         int models = d.models(), projectors = d.projectors(), images = d.images(), server = d.serverImages();
         long seed = d.seed();
         int jobs = d.jobs(), batch = d.batch();
         Path out = d.out();
+        String only = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--model" -> models = Integer.parseInt(args[++i]);
                 case "--projector" -> projectors = Integer.parseInt(args[++i]);
                 case "--image" -> images = Integer.parseInt(args[++i]);
                 case "--server-image" -> server = Integer.parseInt(args[++i]);
-                case "--seed" -> seed = Long.parseLong(args[++i]);
+                case "--seed" -> seed = args[++i].equals("random") ? freshSeed() : Long.parseLong(args[i]);
+                case "--case" -> only = args[++i];
                 case "--jobs" -> jobs = Integer.parseInt(args[++i]);
                 case "--batch" -> batch = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (--model N --projector N --image N --server-image N --seed S --jobs J --batch B --out DIR)");
+                        + " (--model N --projector N --image N --server-image N --seed S|random --case KIND:N --jobs J"
+                        + " --batch B --out DIR)");
             }
         }
-        Report r = run(new Options(models, projectors, images, server, seed, jobs, batch, d.caseTimeoutSeconds(), out));
+        if (only != null && !only.matches("(model|projector|image|server-image):\\d+")) {
+            throw new IllegalArgumentException("--case takes KIND:N, e.g. model:17, not " + only);
+        }
+        System.out.println("fuzz seed " + seed + (only != null ? ", case " + only : ""));
+        Report r = run(new Options(models, projectors, images, server, seed, jobs, batch, d.caseTimeoutSeconds(), out,
+                only));
         System.out.print(r.summary());
         System.exit(r.total("crash") + r.total("hang") == 0 ? 0 : 1);
     }

@@ -67,6 +67,10 @@ final class GgufLayout {
     final List<Kv> kvs = new ArrayList<>();
     final List<Tensor> tensors = new ArrayList<>();
     final List<Field> fields = new ArrayList<>();
+    /** Every string length in the original metadata (keys, values, array elements), for length edits. */
+    final List<Field> stringLengths = new ArrayList<>();
+    /** Every array's element count in the original metadata. */
+    final List<Field> arrayCounts = new ArrayList<>();
     int dataOffset;
 
     private final ByteBuffer in;
@@ -93,6 +97,7 @@ final class GgufLayout {
         for (long i = 0; i < nKv; i++) {
             int start = in.position();
             fields.add(new Field(start, 8, "key length #" + i));
+            stringLengths.add(new Field(start, 8, "key length #" + i));
             String key = string();
             fields.add(new Field(in.position(), 4, "type of " + key));
             int type = in.getInt();
@@ -103,12 +108,14 @@ final class GgufLayout {
                 elem = in.getInt();
                 valueAt = in.position() - start;
                 fields.add(new Field(in.position(), 8, "length of " + key));
+                arrayCounts.add(new Field(in.position(), 8, "length of " + key));
                 long n = in.getLong();
                 for (long j = 0; j < n; j++) {
                     if (elem == 8) {
                         if (j < 4) {
                             fields.add(new Field(in.position(), 8, "string length in " + key));
                         }
+                        stringLengths.add(new Field(in.position(), 8, "length of element " + j + " of " + key));
                         string();
                     } else {
                         in.position(in.position() + SCALAR_SIZE[elem]);
@@ -118,6 +125,7 @@ final class GgufLayout {
                 valueAt = in.position() - start;
                 if (type == 8) {
                     fields.add(new Field(in.position(), 8, "string length of " + key));
+                    stringLengths.add(new Field(in.position(), 8, "string length of " + key));
                     string();
                 } else {
                     int w = SCALAR_SIZE[type];
@@ -248,6 +256,23 @@ final class GgufLayout {
             out.add(s);
         }
         return out;
+    }
+
+    /** A string entry's value bytes. */
+    static byte[] string(Kv kv) {
+        ByteBuffer b = ByteBuffer.wrap(kv.raw).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] s = new byte[(int) b.getLong(kv.valueAt)];
+        b.get(kv.valueAt + 8, s);
+        return s;
+    }
+
+    /** Replaces a string entry's value. */
+    static void setString(Kv kv, byte[] value) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(kv.raw, 0, kv.valueAt);
+        out.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value.length).array());
+        out.writeBytes(value);
+        kv.raw = out.toByteArray();
     }
 
     /** Replaces a string-array entry's elements. */

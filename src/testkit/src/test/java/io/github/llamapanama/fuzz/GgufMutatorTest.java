@@ -43,4 +43,33 @@ class GgufMutatorTest {
         // most structural mutations must get past the reader, or they never reach llama.cpp
         assertTrue(structurallyValid > 200, "only " + structurallyValid + " of 600 mutations parse");
     }
+
+    /** Issue #25: string payloads and array counts are aimed at, and such files still parse. */
+    @Test
+    void mutationsReachStringPayloadsAndArrayCounts() throws Exception {
+        GgufMutator m = new GgufMutator(Files.readAllBytes(Fixtures.tinyQwen2()));
+        java.util.Map<String, Integer> seen = new java.util.TreeMap<>();
+        int nulParsed = 0;
+        for (long seed = 0; seed < 1500; seed++) {
+            GgufMutator.Mutation mu = m.mutate(seed);
+            String d = mu.description();
+            for (String k : new String[] {"NUL", "invalid UTF-8", "another element's text", "elements instead of",
+                    "set [", "length of element", "length of tokenizer.ggml"}) {
+                if (d.contains(k)) {
+                    seen.merge(k, 1, Integer::sum);
+                }
+            }
+            if (d.contains("NUL") && !d.startsWith("raw")) {
+                Path f = tmp.resolve("nul.gguf");
+                Files.write(f, mu.bytes());
+                try (GgufFile g = GgufFile.open(f)) {
+                    nulParsed++;
+                } catch (GgufFormatException e) {
+                    // a second edit in the same case may break the file
+                }
+            }
+        }
+        assertTrue(seen.size() == 7 && seen.values().stream().allMatch(n -> n >= 5), seen.toString());
+        assertTrue(nulParsed >= 20, "only " + nulParsed + " NUL payloads parse: " + seen);
+    }
 }

@@ -1,6 +1,7 @@
 package io.github.llamapanama.fuzz;
 
 import io.github.llamapanama.fixtures.Fixtures;
+import io.github.llamapanama.model.InvalidVocabularyException;
 import io.github.llamapanama.model.Model;
 import io.github.llamapanama.model.ModelLoadException;
 import io.github.llamapanama.vision.Projector;
@@ -16,9 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -94,6 +97,86 @@ class KnownCrashesTest {
             t.set(41, "[EMPTY_40]".getBytes(StandardCharsets.UTF_8));
             GgufLayout.setStrings(kv, t);
         }), "same text");
+    }
+
+    private static Path tokens(String name, Consumer<List<byte[]>> edit) throws Exception {
+        return edited(Fixtures.tinyQwen2(), name, l -> {
+            GgufLayout.Kv kv = l.kv("tokenizer.ggml.tokens");
+            List<byte[]> t = new ArrayList<>(GgufLayout.strings(kv));
+            edit.accept(t);
+            GgufLayout.setStrings(kv, t);
+        });
+    }
+
+    private static byte[] concat(byte[] a, String b) {
+        byte[] tail = b.getBytes(StandardCharsets.UTF_8);
+        byte[] out = Arrays.copyOf(a, a.length + tail.length);
+        System.arraycopy(tail, 0, out, a.length, tail.length);
+        return out;
+    }
+
+    /**
+     * Issue #25, 5 of 2,000 mutated models: llama.cpp reads token texts with gguf_get_arr_str, a C
+     * string, so a text with a NUL is cut there; cut, it may be another token's text and
+     * llama-vocab.cpp:1734 GGML_ASSERT(id_to_token.size() == token_to_id.size()) aborts.
+     */
+    @Test
+    void tokenTextsAreReadUpToTheirFirstNul() throws Exception {
+        // "\xc4\xa0I\0\0\0\0" (a fuzz find's shape): token 41's text, then NULs, at 40
+        InvalidVocabularyException e = assertThrows(InvalidVocabularyException.class, () -> Model.load(tokens("nul-collide",
+                t -> t.set(40, concat(t.get(41), "\0\0\0\0")))).close());
+        assertEquals("tokenizer.ggml.tokens", e.key());
+        assertEquals(41, e.index().orElseThrow());
+        for (String w : List.of("tokens 40 and 41", "same text", "up to the first NUL byte")) {
+            assertTrue(e.getMessage().contains(w), e.getMessage());
+        }
+        // a text that starts with NUL is empty to llama.cpp, renamed [EMPTY_40]: it collides with that text
+        refusedModel(tokens("nul-first", t -> {
+            t.set(40, "\0\0\0\0y".getBytes(StandardCharsets.UTF_8));
+            t.set(41, "[EMPTY_40]".getBytes(StandardCharsets.UTF_8));
+        }), "tokenizer.ggml.tokens", "tokens 40 and 41", "same text '[EMPTY_40]'");
+        // a NUL that makes no collision is what llama.cpp loads: so does the binding
+        Model.load(tokens("nul-alone", t -> t.set(40, concat(t.get(40), "\0\0zz")))).close();
+    }
+
+    /**
+     * Not an abort (tried: llama.cpp loads such a file and drops the merge, so it tokenizes
+     * differently), but a merge that llama.cpp reads as something else than the file holds: it
+     * is refused as every merge that is not two tokens is, and one whose NUL follows the pair is
+     * read as that pair and loads.
+     */
+    @Test
+    void mergesAreReadUpToTheirFirstNul() throws Exception {
+        // merge 3 becomes its first token, a NUL, then the rest: llama.cpp reads one token, no pair
+        refusedModel(edited(Fixtures.tinyQwen2(), "merge-nul", l -> {
+            GgufLayout.Kv kv = l.kv("tokenizer.ggml.merges");
+            List<byte[]> m = new ArrayList<>(GgufLayout.strings(kv));
+            String merge = new String(m.get(3), StandardCharsets.UTF_8);
+            m.set(3, (merge.substring(0, merge.indexOf(' ')) + "\0" + merge.substring(merge.indexOf(' '))).getBytes(
+                    StandardCharsets.UTF_8));
+            GgufLayout.setStrings(kv, m);
+        }), "tokenizer.ggml.merges", "merge 3", "not two tokens separated by a space", "up to the first NUL byte");
+        // a NUL after the pair leaves the pair llama.cpp reads: loaded
+        Model.load(edited(Fixtures.tinyQwen2(), "merge-tail", l -> {
+            GgufLayout.Kv kv = l.kv("tokenizer.ggml.merges");
+            List<byte[]> m = new ArrayList<>(GgufLayout.strings(kv));
+            m.set(3, concat(m.get(3), "\0junk"));
+            GgufLayout.setStrings(kv, m);
+        })).close();
+    }
+
+    /**
+     * clip.cpp reads clip.projector_type up to a NUL: "internvl\0x" is InternVL to it, so it must
+     * be checked as InternVL (here the position table that projectorTensorsTheGraphNeeds pins).
+     */
+    @Test
+    void theProjectorTypeIsReadUpToItsFirstNul() throws Exception {
+        refusedProjector(edited(Fixtures.tinyInternVlMmproj(), "type-nul", l -> {
+            GgufLayout.setString(l.kv("clip.projector_type"), "internvl\0x".getBytes(StandardCharsets.UTF_8));
+            GgufLayout.Tensor t = tensor(l, "v.position_embd.weight");
+            t.shape = t.shape.clone();
+            t.shape[1] -= 1;
+        }), "v.position_embd.weight", "shape");
     }
 
     @Test
