@@ -110,12 +110,36 @@ public final class Soak {
     /**
      * One request through a server that is then closed, so that what the JVM starts once and
      * keeps (virtual-thread carriers and pollers, their epoll descriptors, JIT threads) is
-     * already there when the "before" figures are taken.
+     * already there when the "before" figures are taken. When the soak has slow clients, a
+     * virtual thread's timed socket read too: it starts the JDK's socket pollers, whose threads and
+     * descriptors are kept for good.
      */
     private void warmUp() throws InterruptedException {
         Soak once = new Soak(new Settings(s.model(), s.projector(), 2, Duration.ofMillis(1), 0, 1, s.slotContext(),
                 s.threads(), 0, s.headerTimeout(), s.bodyTimeout(), Duration.ZERO), line -> { });
         once.serve();
+        if (s.slowClients() > 0) {
+            startSocketPollers();
+        }
+    }
+
+    private static void startSocketPollers() throws InterruptedException {
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try (Socket sock = new Socket()) {
+                    sock.connect(listener.getLocalSocketAddress(), 10_000);
+                    sock.setSoTimeout(50);
+                    sock.getInputStream().read();
+                } catch (IOException expected) {
+                    // the read times out: it has parked on the poller, which is all this is for
+                }
+            });
+            try (Socket accepted = listener.accept()) {
+                reader.join();
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static ProcessStats stats() {
