@@ -6,14 +6,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.tools.ToolProvider;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -22,15 +21,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A small application that depends on the packaged library and natives jars and describes an
- * image on the tiny fixtures, built and run twice as users do: on the module path (the library
- * as the named module {@code io.github.llamapanama}, native access granted to it alone) and on
- * the class path. Both give the same greedy answer.
+ * Small applications built by Maven against this build's artifacts, as users build them (see
+ * {@link ConsumerRepository}), run on the tiny fixtures:
+ * <ul>
+ *   <li>one that depends on {@code llama-panama} and {@code llama-panama-natives} and describes an
+ *   image, built and run on the class path and, with a module-info, on the module path (the
+ *   library as the named module {@code io.github.llamapanama}, native access granted to it alone):
+ *   both give the same greedy answer;</li>
+ *   <li>a Spring Boot application that depends on {@code llama-panama-spring-boot-starter} (and the
+ *   natives) only, and gets a working {@code ChatModel} bean from two properties.</li>
+ * </ul>
  */
 class ConsumerProjectIT {
     /** What goes on the module path: the library and what its module-info requires. */
     private static final Pattern MODULES = Pattern.compile(
-            "jackson-(databind|core|annotations)-[^/]*\\.jar|jinjava-[^/]*\\.jar");
+            "(llama-panama-0\\.1\\.0-SNAPSHOT|jackson-(databind|core|annotations)-[^/]*|jinjava-[^/]*)\\.jar");
     private static final String SOURCE = """
             package consumer;
 
@@ -47,6 +52,7 @@ class ConsumerProjectIT {
 
             import java.nio.file.Path;
             import java.util.List;
+import java.util.Map;
 
             public class Describe {
                 public static void main(String[] args) {
@@ -65,78 +71,106 @@ class ConsumerProjectIT {
             }
             """;
 
+    private static final String SPRING_APP = """
+            package consumer;
+
+            import org.springframework.ai.chat.model.ChatModel;
+            import org.springframework.boot.WebApplicationType;
+            import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+            import org.springframework.boot.builder.SpringApplicationBuilder;
+            import org.springframework.context.ConfigurableApplicationContext;
+            import org.springframework.context.annotation.Configuration;
+
+            @Configuration
+            @EnableAutoConfiguration
+            public class App {
+                public static void main(String[] args) {
+                    try (ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class)
+                            .web(WebApplicationType.NONE).run(args)) {
+                        ChatModel model = context.getBean(ChatModel.class);
+                        System.out.println("bean " + model.getClass().getName());
+                        System.out.println("answer " + model.call("Name three rivers.").replace('\\n', ' '));
+                    }
+                }
+            }
+            """;
+
     @TempDir
     static Path dir;
-    static List<String> modulePath = new ArrayList<>();
-    static List<String> classPath = new ArrayList<>();
+    static ConsumerRepository repository;
     static List<String> args;
 
     @BeforeAll
-    static void build() throws Exception {
-        String library = Path.of(System.getProperty("main.jar")).toAbsolutePath().toString();
-        String natives = Path.of(System.getProperty("natives.jar")).toAbsolutePath().toString();
-        assertTrue(Files.isRegularFile(Path.of(library)), library);
-        modulePath.add(library);
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            String name = Path.of(entry).getFileName().toString();
-            if (!entry.endsWith(".jar") || name.startsWith("llama-panama") || name.startsWith("junit")
-                    || name.startsWith("opentest4j") || name.startsWith("apiguardian")) {
-                continue;
-            }
-            (MODULES.matcher(name).matches() ? modulePath : classPath).add(entry);
-        }
-        classPath.add(natives);
+    static void repository() throws Exception {
+        repository = new ConsumerRepository(dir);
         args = List.of(Fixtures.tinyQwen2().toString(), Fixtures.tinyInternVlMmproj().toString(),
                 TestData.file("test-1.jpeg").toString());
     }
 
+    private static Path project(String name, String dependencies, Map<String, String> sources) throws Exception {
+        Path project = Files.createDirectories(dir.resolve(name));
+        Files.writeString(project.resolve("pom.xml"), ConsumerRepository.pom(name, dependencies));
+        for (Map.Entry<String, String> e : sources.entrySet()) {
+            Path file = project.resolve("src/main/java").resolve(e.getKey());
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, e.getValue());
+        }
+        return project;
+    }
+
+    private static String natives() {
+        return ConsumerRepository.dependency("llama-panama-natives", System.getProperty("natives.classifier"));
+    }
+
     @Test
     void theModulePathAndTheClassPathGiveTheSameAnswer() throws Exception {
-        // module path: module-info requires the library
-        Path modSrc = dir.resolve("mod-src");
-        Files.createDirectories(modSrc.resolve("consumer"));
-        Files.writeString(modSrc.resolve("module-info.java"), "module consumer { requires io.github.llamapanama; }\n");
-        Files.writeString(modSrc.resolve("consumer/Describe.java"), SOURCE);
-        Path modOut = dir.resolve("mod-classes");
-        compile(modOut, List.of("--module-path", String.join(File.pathSeparator, modulePath)),
-                modSrc.resolve("module-info.java"), modSrc.resolve("consumer/Describe.java"));
-        List<String> mp = new ArrayList<>(modulePath);
-        mp.add(modOut.toString());
-        String onModulePath = run(List.of("--enable-native-access=io.github.llamapanama",
-                "--module-path", String.join(File.pathSeparator, mp),
-                "-cp", String.join(File.pathSeparator, classPath), "-m", "consumer/consumer.Describe"));
-        assertTrue(onModulePath.contains("module io.github.llamapanama"), onModulePath);
-
-        // class path: the same source, no module-info
-        Path cpSrc = dir.resolve("cp-src/consumer");
-        Files.createDirectories(cpSrc);
-        Files.writeString(cpSrc.resolve("Describe.java"), SOURCE);
-        Path cpOut = dir.resolve("cp-classes");
-        List<String> cp = new ArrayList<>(modulePath);
-        cp.addAll(classPath);
-        compile(cpOut, List.of("-cp", String.join(File.pathSeparator, cp)), cpSrc.resolve("Describe.java"));
-        cp.add(cpOut.toString());
+        String deps = ConsumerRepository.dependency("llama-panama", null) + "\n" + natives();
+        Path cpProject = project("describe-classpath", deps, Map.of("consumer/Describe.java", SOURCE));
+        List<String> classPath = new ArrayList<>(repository.compile(cpProject));
+        for (String forbidden : List.of("picocli", "spark-", "spring-", "langchain4j", "progressbar", "snakeyaml-1.")) {
+            assertTrue(classPath.stream().noneMatch(e -> Path.of(e).getFileName().toString().startsWith(forbidden)),
+                    forbidden + " on a library user's class path: " + classPath);
+        }
+        classPath.add(0, cpProject.resolve("target/classes").toString());
         String onClassPath = run(List.of("--enable-native-access=ALL-UNNAMED",
-                "-cp", String.join(File.pathSeparator, cp), "consumer.Describe"));
+                "-cp", String.join(File.pathSeparator, classPath), "consumer.Describe"), args);
         assertTrue(onClassPath.contains("module null"), onClassPath);
+
+        Path mpProject = project("describe-modulepath", deps, Map.of("consumer/Describe.java", SOURCE,
+                "module-info.java", "module consumer { requires io.github.llamapanama; }\n"));
+        List<String> modulePath = new ArrayList<>();
+        List<String> rest = new ArrayList<>();
+        for (String entry : repository.compile(mpProject)) {
+            (MODULES.matcher(Path.of(entry).getFileName().toString()).matches() ? modulePath : rest).add(entry);
+        }
+        modulePath.add(mpProject.resolve("target/classes").toString());
+        String onModulePath = run(List.of("--enable-native-access=io.github.llamapanama",
+                "--module-path", String.join(File.pathSeparator, modulePath),
+                "-cp", String.join(File.pathSeparator, rest), "-m", "consumer/consumer.Describe"), args);
+        assertTrue(onModulePath.contains("module io.github.llamapanama"), onModulePath);
 
         assertEquals(answer(onClassPath), answer(onModulePath));
         assertFalse(answer(onModulePath).isBlank());
+    }
+
+    @Test
+    void theSpringBootStarterAloneGivesAWorkingChatModel() throws Exception {
+        String deps = ConsumerRepository.dependency("llama-panama-spring-boot-starter", null) + "\n" + natives();
+        Path project = project("spring-app", deps, Map.of("consumer/App.java", SPRING_APP));
+        List<String> classPath = new ArrayList<>(repository.compile(project));
+        classPath.add(0, project.resolve("target/classes").toString());
+        String out = run(List.of("--enable-native-access=ALL-UNNAMED", "-cp", String.join(File.pathSeparator, classPath),
+                "consumer.App"), List.of("--spring.ai.llama-panama.model=" + Fixtures.tinyQwen2(),
+                "--spring.ai.llama-panama.max-tokens=8", "--spring.ai.llama-panama.temperature=0"));
+        assertTrue(out.contains("bean io.github.llamapanama.spring.LlamaChatModel"), out);
+        assertFalse(answer(out).substring("answer".length()).isBlank(), out);
     }
 
     private static String answer(String out) {
         return out.lines().filter(l -> l.startsWith("answer ")).findFirst().orElseThrow(() -> new AssertionError(out));
     }
 
-    private static void compile(Path out, List<String> options, Path... sources) {
-        List<String> javac = new ArrayList<>(options);
-        javac.addAll(List.of("--release", "22", "-d", out.toString()));
-        Arrays.stream(sources).map(Path::toString).forEach(javac::add);
-        int rc = ToolProvider.getSystemJavaCompiler().run(null, System.out, System.err, javac.toArray(String[]::new));
-        assertEquals(0, rc, "javac " + javac);
-    }
-
-    private static String run(List<String> javaArgs) throws Exception {
+    private static String run(List<String> javaArgs, List<String> args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // a cache of its own: the natives can only come from the natives jar
