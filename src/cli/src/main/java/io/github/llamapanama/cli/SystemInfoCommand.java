@@ -16,6 +16,8 @@ final class SystemInfoCommand implements Callable<Integer> {
         System.out.println("llama.cpp     " + Llama.llamaCppCommit());
         System.out.println("natives       " + loaded.classifier() + " from " + loaded.source() + " " + loaded.directory());
         System.out.println("CPU variant   " + loaded.cpuVariant().orElse("built in (no backend modules)"));
+        System.out.println("libraries     " + String.join(", ", loaded.libraries().stream()
+                .map(p -> p.getFileName().toString()).toList()));
         for (NativeLibraries.Backend b : loaded.backends()) {
             System.out.println("backend       " + b.name() + "  " + b.file().getFileName() + " (" + b.classifier() + ")");
         }

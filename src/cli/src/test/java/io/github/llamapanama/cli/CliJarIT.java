@@ -40,6 +40,9 @@ class CliJarIT {
     void theRunnableJarDescribesAnImageWithNoOtherFiles(@TempDir Path cache) throws Exception {
         String info = run(cache, "system-info");
         assertTrue(info.contains("from CLASSPATH_JAR"), info);
+        // the loaded libraries; on Linux the bundled OpenMP runtime first
+        assertTrue(info.contains(System.getProperty("os.name").startsWith("Linux")
+                ? "libraries     libllama-panama-gomp.so, libggml-base.so" : "libraries     "), info);
         assertTrue(!info.contains("WARNING: A restricted method"), "Enable-Native-Access is in the manifest:\n" + info);
         String answer = run(cache, "describe", "--model", Fixtures.tinyQwen2().toString(), "--mmproj",
                 Fixtures.tinyInternVlMmproj().toString(), "--image", TestData.file("test-1.jpeg").toString(),
