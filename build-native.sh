@@ -3,7 +3,7 @@
 # stages them for the natives jar, and builds llama.cpp's own tools from the same tree and flags.
 #
 #   ./build-native.sh                 the shippable CPU build: GGML_BACKEND_DL, and on x86-64 every CPU
-#                                     variant (x64 ... sapphirerapids) as a module ggml picks at run time
+#                                     variant (x64 ... zen4, sapphirerapids) as a module ggml picks at run time
 #   ./build-native.sh --native        -march=native, one CPU backend for this machine only (not shippable)
 #   ./build-native.sh --portable      no backend modules and no SIMD beyond the baseline
 #   ./build-native.sh --vulkan        GPU add-on: only libggml-vulkan, classifier <os>-<arch>-vulkan

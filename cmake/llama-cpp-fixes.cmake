@@ -10,6 +10,12 @@
 #    the output keeps whatever the buffer held (NaN or stale values). Any x86 CPU variant with
 #    AVX or better uses sgemm for F16/BF16/F32/Q8_0/Q4_0 weights. As upstream did, the counter
 #    moves into the compute's own threadpool (the one ggml's mul_mat chunking already uses).
+#
+# 2. CPU variants for AVX512_BF16 without AMX (upstream added the same after b5582). At the pinned
+#    commit the only variant built with AVX512_BF16 is sapphirerapids, which needs AMX: Zen 4/5
+#    and Cooper Lake load icelake or skylakex and never run the BF16 dot-product kernels. zen4
+#    (AVX512 VBMI VNNI BF16) and cooperlake (AVX512 VNNI BF16) score above those on the CPUs that
+#    have them, and below sapphirerapids where AMX is there (ggml_backend_cpu_x86_score).
 
 function(llama_panama_replace file before after)
     file(READ "${file}" text)
@@ -44,4 +50,7 @@ function(llama_panama_apply_fixes src)
     llama_panama_replace("${sgemm}"
         "job = std::atomic_fetch_add_explicit(&current_chunk, (int64_t)1, std::memory_order_relaxed);"
         "job = ggml_threadpool_chunk_add(params->threadpool, 1);")
+    llama_panama_replace("${src}/ggml/src/CMakeLists.txt"
+        "        ggml_add_cpu_backend_variant(alderlake    SSE42 AVX F16C AVX2 BMI2 FMA AVX_VNNI)\n"
+        "        ggml_add_cpu_backend_variant(alderlake    SSE42 AVX F16C AVX2 BMI2 FMA AVX_VNNI)\n        # llama-panama fix: BF16 without AMX (see cmake/llama-cpp-fixes.cmake)\n        ggml_add_cpu_backend_variant(cooperlake   SSE42 AVX F16C AVX2 BMI2 FMA AVX512 AVX512_VNNI AVX512_BF16)\n        ggml_add_cpu_backend_variant(zen4         SSE42 AVX F16C AVX2 BMI2 FMA AVX512 AVX512_VBMI AVX512_VNNI AVX512_BF16)\n")
 endfunction()

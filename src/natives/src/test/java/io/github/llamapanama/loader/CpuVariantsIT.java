@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CpuVariantsIT {
     private static final List<String> X86_VARIANTS = List.of("x64", "sse42", "sandybridge", "haswell",
-            "skylakex", "icelake", "alderlake", "sapphirerapids");
+            "skylakex", "icelake", "alderlake", "cooperlake", "zen4", "sapphirerapids");
     private static final int TOKENS = 16;
 
     /**

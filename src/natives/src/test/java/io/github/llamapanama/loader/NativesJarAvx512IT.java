@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class NativesJarAvx512IT {
     /** The variants of GGML_CPU_ALL_VARIANTS that are built with AVX-512. */
-    private static final Set<String> AVX512_VARIANTS = Set.of("skylakex", "icelake", "sapphirerapids");
+    private static final Set<String> AVX512_VARIANTS = Set.of("skylakex", "icelake", "cooperlake", "zen4", "sapphirerapids");
 
     @Test
     void onlyTheAvx512VariantModulesHoldAvx512Instructions(@TempDir Path dir) throws Exception {
