@@ -71,10 +71,12 @@ final class DescribeCommand implements Callable<Integer> {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         ModelPair files = source.resolve(true);
         List<Bitmap> bitmaps = new ArrayList<>();
+        long loadStart = System.nanoTime();
         try (Model model = runtime.load(files.model());
              Projector projector = Projector.load(files.mmproj(), model, runtime.projectorParams());
              Context context = model.newContext(runtime.contextParams());
              Sampler sampler = sampling.sampler(model.vocab(), context.contextSize())) {
+            double loadMillis = (System.nanoTime() - loadStart) / 1e6;
             String prompt = question;
             if (video != null) {
                 if (!images.isEmpty()) {
@@ -114,6 +116,14 @@ final class DescribeCommand implements Callable<Integer> {
                 doc.put("prompt_tokens", chat.lastPromptTokens());
                 doc.put("generated_tokens", r.stats().generatedTokens());
                 doc.put("generation_tokens_per_second", r.stats().generationTokensPerSecond());
+                // as llama-server's timings: where the time went, the encoder's share apart
+                Map<String, Object> timings = new LinkedHashMap<>();
+                timings.put("load_ms", loadMillis);
+                timings.put("encode_ms", chat.lastEvaluation().map(e -> e.encodeMillis()).orElse(0.0));
+                timings.put("tiles", chat.lastEvaluation().map(e -> e.mediaItems()).orElse(0));
+                timings.put("prompt_ms", chat.lastEvaluation().map(e -> e.decodeMillis()).orElse(0.0));
+                timings.put("decode_ms", r.stats().generationMillis());
+                doc.put("timings", timings);
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
             } else {
                 turn.stream(out::append);

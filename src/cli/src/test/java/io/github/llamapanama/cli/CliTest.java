@@ -60,6 +60,11 @@ class CliTest {
         assertTrue(json.get("answer").asText().length() > 0, r.out());
         assertEquals(12, json.get("generated_tokens").asInt());
         assertTrue(json.get("prompt_tokens").asInt() > Fixtures.imageTokens());
+        JsonNode timings = json.get("timings");
+        assertEquals(1, timings.get("tiles").asInt(), r.out());
+        for (String figure : java.util.List.of("load_ms", "encode_ms", "prompt_ms", "decode_ms")) {
+            assertTrue(timings.get(figure).asDouble() > 0, figure + " in " + r.out());
+        }
     }
 
     @Test
@@ -84,7 +89,9 @@ class CliTest {
         assertTrue(json.get("prompt_tokens").asInt() > 2 * Fixtures.imageTokens(), video.out());
         Run tiled = run("", describe("--max-tiles", "6", "--json")); // 640x488: a 3x2 grid plus the thumbnail
         assertEquals(0, tiled.code(), tiled.err());
-        assertTrue(new ObjectMapper().readTree(tiled.out()).get("prompt_tokens").asInt() > 7 * Fixtures.imageTokens(), tiled.out());
+        JsonNode tiledJson = new ObjectMapper().readTree(tiled.out());
+        assertTrue(tiledJson.get("prompt_tokens").asInt() > 7 * Fixtures.imageTokens(), tiled.out());
+        assertEquals(7, tiledJson.get("timings").get("tiles").asInt(), tiled.out());
     }
 
     @Test

@@ -45,6 +45,7 @@ public final class VisionChat {
     private String cachedText = ""; // the formatted conversation text the KV cache holds
     private int position;
     private int lastPromptTokens;
+    private Projector.Evaluation lastEvaluation;
     private int maxTiles = 1;
 
     public VisionChat(Context context, Projector projector, Sampler sampler, ChatTemplate template) {
@@ -133,7 +134,8 @@ public final class VisionChat {
     private int evaluate(String text, List<Bitmap> items) {
         if (maxTiles == 1 || items.stream().allMatch(Bitmap::isAudio)) {
             try (InputChunks chunks = projector.tokenize(text, items, position == 0)) {
-                int end = projector.evaluate(context, chunks, position, sequence).position();
+                lastEvaluation = projector.evaluate(context, chunks, position, sequence);
+                int end = lastEvaluation.position();
                 lastPromptTokens = end - position;
                 return end;
             }
@@ -170,7 +172,8 @@ public final class VisionChat {
                 }
             }
             try (InputChunks chunks = projector.tokenize(expanded.toString(), flat, position == 0)) {
-                int end = projector.evaluate(context, chunks, position, sequence, perItem).position();
+                lastEvaluation = projector.evaluate(context, chunks, position, sequence, perItem);
+                int end = lastEvaluation.position();
                 lastPromptTokens = end - position; // positions evaluated: the skipped tile wrappers do not count
                 return end;
             }
@@ -205,6 +208,15 @@ public final class VisionChat {
     }
 
     /** Positions (text and media tokens) the last {@link #send} evaluated: only what was new. */
+    /**
+     * What the last {@link #send}'s prompt cost: media chunks encoded (one per tile, so a tiled
+     * image counts its tiles and thumbnail), the encoder's milliseconds, and the milliseconds spent
+     * decoding the prompt's text and media embeddings. Empty before the first send.
+     */
+    public java.util.Optional<Projector.Evaluation> lastEvaluation() {
+        return java.util.Optional.ofNullable(lastEvaluation);
+    }
+
     public int lastPromptTokens() {
         return lastPromptTokens;
     }
