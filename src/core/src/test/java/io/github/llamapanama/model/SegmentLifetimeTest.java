@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,51 +16,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SegmentLifetimeTest {
 
-    private static void decodeOne(Context ctx, Model model) {
-        int[] tokens = model.vocab().tokenize("a cat", true, false);
-        try (Batch batch = Batch.ofTokens(tokens.length, 1)) {
-            for (int i = 0; i < tokens.length; i++) {
-                batch.add(tokens[i], i, 0, i == tokens.length - 1);
+    /** Decodes a short prompt, takes a segment from the context, closes it, reads the segment. */
+    private static void readAfterClose(ContextParams.Builder params, Function<Context, MemorySegment> segment) {
+        try (Model model = Model.load(Fixtures.tinyQwen2())) {
+            Context ctx = model.newContext(params.contextSize(64).build());
+            int[] tokens = model.vocab().tokenize("a cat", true, false);
+            try (Batch batch = Batch.ofTokens(tokens.length, 1)) {
+                for (int i = 0; i < tokens.length; i++) {
+                    batch.add(tokens[i], i, 0, i == tokens.length - 1);
+                }
+                ctx.decode(batch);
             }
-            ctx.decode(batch);
+            MemorySegment s = segment.apply(ctx);
+            assertTrue(Float.isFinite(s.getAtIndex(ValueLayout.JAVA_FLOAT, 0)));
+            ctx.close();
+            assertThrows(IllegalStateException.class, () -> s.getAtIndex(ValueLayout.JAVA_FLOAT, 0));
         }
     }
 
     @Test
     void logitsThrowAfterTheContextCloses() {
-        try (Model model = Model.load(Fixtures.tinyQwen2())) {
-            Context ctx = model.newContext(ContextParams.builder().contextSize(64).build());
-            decodeOne(ctx, model);
-            MemorySegment logits = ctx.logits(-1);
-            assertTrue(Float.isFinite(logits.getAtIndex(ValueLayout.JAVA_FLOAT, 0)));
-            ctx.close();
-            assertThrows(IllegalStateException.class, () -> logits.getAtIndex(ValueLayout.JAVA_FLOAT, 0));
-        }
+        readAfterClose(ContextParams.builder(), c -> c.logits(-1));
     }
 
     @Test
     void embeddingsThrowAfterTheContextCloses() {
-        try (Model model = Model.load(Fixtures.tinyQwen2())) {
-            Context ctx = model.newContext(ContextParams.builder().contextSize(64).embeddings(true)
-                    .pooling(PoolingType.NONE).build());
-            decodeOne(ctx, model);
-            MemorySegment embedding = ctx.embeddings(-1);
-            assertTrue(Float.isFinite(embedding.getAtIndex(ValueLayout.JAVA_FLOAT, 0)));
-            ctx.close();
-            assertThrows(IllegalStateException.class, () -> embedding.getAtIndex(ValueLayout.JAVA_FLOAT, 0));
-        }
+        readAfterClose(ContextParams.builder().embeddings(true).pooling(PoolingType.NONE), c -> c.embeddings(-1));
     }
 
     @Test
     void pooledEmbeddingsThrowAfterTheContextCloses() {
-        try (Model model = Model.load(Fixtures.tinyQwen2())) {
-            Context ctx = model.newContext(ContextParams.builder().contextSize(64).embeddings(true)
-                    .pooling(PoolingType.MEAN).build());
-            decodeOne(ctx, model);
-            MemorySegment pooled = ctx.sequenceEmbeddings(0);
-            assertTrue(Float.isFinite(pooled.getAtIndex(ValueLayout.JAVA_FLOAT, 0)));
-            ctx.close();
-            assertThrows(IllegalStateException.class, () -> pooled.getAtIndex(ValueLayout.JAVA_FLOAT, 0));
-        }
+        readAfterClose(ContextParams.builder().embeddings(true).pooling(PoolingType.MEAN), c -> c.sequenceEmbeddings(0));
     }
 }
