@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The llama-panama command-line tool. */
 @Command(name = "llama-panama", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "llama.cpp and mtmd from Java.",
-        subcommands = {DescribeCommand.class, ChatCommand.class, ServeCommand.class, BenchCommand.class, GenerateCommand.class, InfoCommand.class, SoakCommand.class,
+        subcommands = {DescribeCommand.class, ChatCommand.class, ServeCommand.class, BenchCommand.class, GenerateCommand.class, InfoCommand.class, QuantizeCommand.class, SoakCommand.class,
                 SystemInfoCommand.class})
 public final class Main {
 

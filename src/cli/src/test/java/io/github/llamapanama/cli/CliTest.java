@@ -95,6 +95,19 @@ class CliTest {
     }
 
     @Test
+    void quantizeWritesWhatLlamaQuantizeWrites(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("q8.gguf");
+        Run r = run("", "quantize", Fixtures.tinyQwen2().toString(), out.toString(), "q8_0");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("(Q8_0)"), r.out());
+        assertTrue(java.util.Arrays.equals(java.nio.file.Files.readAllBytes(
+                Fixtures.tinyQwen2(io.github.llamapanama.fixtures.QuantFormat.Q8_0)), java.nio.file.Files.readAllBytes(out)));
+        Run bad = run("", "quantize", Fixtures.tinyQwen2().toString(), dir.resolve("x.gguf").toString(), "Q9_9");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("unknown file type 'Q9_9'"), bad.err());
+    }
+
+    @Test
     void offlineWithoutModelsNamesWhatToPass(@TempDir Path cache) {
         Run r = run("", "describe", "--image", TestData.file("test-1.jpeg").toString(), "--offline");
         assertEquals(1, r.code());

@@ -20,6 +20,7 @@ public final class LogBridge {
     private static final ThreadLocal<Level> LINE_LEVEL = new ThreadLocal<>();
     /** Warnings and errors logged on this thread while a native call runs, for its exception. */
     private static final ThreadLocal<StringBuilder> CAPTURE = new ThreadLocal<>();
+    private static final ThreadLocal<java.util.function.Consumer<String>> LISTENER = new ThreadLocal<>();
     private static volatile Level threshold = Level.valueOf(
             System.getProperty("llama.panama.log", "ERROR").trim().toUpperCase(java.util.Locale.ROOT));
 
@@ -44,6 +45,18 @@ public final class LogBridge {
      */
     public static void beginCapture() {
         CAPTURE.set(new StringBuilder());
+    }
+
+    /**
+     * Hands every piece of text native code logs on this thread, at any level, to {@code listener}
+     * (for progress that llama.cpp only logs), until {@link #endListening()}.
+     */
+    public static void beginListening(java.util.function.Consumer<String> listener) {
+        LISTENER.set(listener);
+    }
+
+    public static void endListening() {
+        LISTENER.remove();
     }
 
     /** Stops recording and returns what was logged, one message per line (may be empty). */
@@ -73,10 +86,14 @@ public final class LogBridge {
             }
             StringBuilder capture = CAPTURE.get();
             boolean captured = capture != null && level.getSeverity() >= Level.WARNING.getSeverity();
-            if (level.getSeverity() < threshold.getSeverity() && !captured) {
+            java.util.function.Consumer<String> listener = LISTENER.get();
+            if (level.getSeverity() < threshold.getSeverity() && !captured && listener == null) {
                 return;
             }
             String piece = text.reinterpret(Integer.MAX_VALUE).getString(0);
+            if (listener != null) {
+                listener.accept(piece);
+            }
             if (captured) {
                 capture.append(piece);
             }
