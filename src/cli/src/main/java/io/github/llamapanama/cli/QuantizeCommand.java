@@ -4,6 +4,7 @@ import io.github.llamapanama.gguf.GgufFileType;
 import io.github.llamapanama.gguf.GgufType;
 import io.github.llamapanama.model.QuantizeParams;
 import io.github.llamapanama.model.Quantizer;
+import io.github.llamapanama.vision.ProjectorConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -15,7 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "quantize", description = "Convert or quantize a model file, as llama-quantize does "
-        + "(Q8_0, Q6_K, Q4_K_M, Q4_0, IQ3_M, BF16, F16, ...).")
+        + "(Q8_0, Q6_K, Q4_K_M, Q4_0, IQ3_M, BF16, F16, ...), or a projector (mmproj) to F16, BF16 or Q8_0.")
 final class QuantizeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IN.gguf")
     Path input;
@@ -40,7 +41,21 @@ final class QuantizeCommand implements Callable<Integer> {
     boolean pure;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
+        boolean projector;
+        try (io.github.llamapanama.gguf.GgufFile gguf = io.github.llamapanama.gguf.GgufFile.open(input)) {
+            projector = "clip".equals(gguf.architecture().orElse(""));
+        }
+        if (projector) { // llama_model_quantize reads models only
+            GgufType target = Arrays.stream(GgufType.values()).filter(g -> g.name().equalsIgnoreCase(type)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("a projector converts to F16, BF16 or Q8_0, not " + type));
+            long t0 = System.nanoTime();
+            ProjectorConverter.Result r = ProjectorConverter.convert(input, output, target);
+            System.out.printf(Locale.ROOT, "%s -> %s (%s): %d matrices converted%s, %.1f MiB in %.1f s%n",
+                    input.getFileName(), output, target, r.converted(), r.exact() ? " exactly" : "", sizeMiB(output),
+                    (System.nanoTime() - t0) / 1e9);
+            return 0;
+        }
         GgufFileType fileType = Arrays.stream(GgufFileType.values())
                 .filter(t -> t.label().equalsIgnoreCase(type)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown file type '" + type + "'; one of "

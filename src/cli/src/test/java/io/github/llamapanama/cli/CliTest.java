@@ -102,6 +102,9 @@ class CliTest {
         assertTrue(r.out().contains("(Q8_0)"), r.out());
         assertTrue(java.util.Arrays.equals(java.nio.file.Files.readAllBytes(
                 Fixtures.tinyQwen2(io.github.llamapanama.fixtures.QuantFormat.Q8_0)), java.nio.file.Files.readAllBytes(out)));
+        Run mmproj = run("", "quantize", Fixtures.tinyInternVlMmproj().toString(), dir.resolve("p.gguf").toString(), "bf16");
+        assertEquals(0, mmproj.code(), mmproj.err());
+        assertTrue(mmproj.out().contains("matrices converted"), mmproj.out());
         Run bad = run("", "quantize", Fixtures.tinyQwen2().toString(), dir.resolve("x.gguf").toString(), "Q9_9");
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains("unknown file type 'Q9_9'"), bad.err());
