@@ -77,6 +77,9 @@ final class DescribeCommand implements Callable<Integer> {
              Context context = model.newContext(runtime.contextParams());
              Sampler sampler = sampling.sampler(model.vocab(), context.contextSize())) {
             double loadMillis = (System.nanoTime() - loadStart) / 1e6;
+            if (runtime.verbose) {
+                System.err.println("projector weights: " + projector.weights());
+            }
             String prompt = question;
             if (video != null) {
                 if (!images.isEmpty()) {
@@ -124,6 +127,7 @@ final class DescribeCommand implements Callable<Integer> {
                 timings.put("prompt_ms", chat.lastEvaluation().map(e -> e.decodeMillis()).orElse(0.0));
                 timings.put("decode_ms", r.stats().generationMillis());
                 doc.put("timings", timings);
+                doc.put("projector_weights", projector.weights());
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
             } else {
                 turn.stream(out::append);

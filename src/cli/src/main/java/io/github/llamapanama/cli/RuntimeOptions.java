@@ -43,8 +43,13 @@ final class RuntimeOptions {
         return b.build();
     }
 
+    @Option(names = "--no-bf16-projector", description = "keep an F16 projector's weights in F16 even where the CPU "
+            + "has BF16 dot products and the conversion is exact")
+    boolean noBf16Projector;
+
     ProjectorParams projectorParams() {
-        ProjectorParams p = ProjectorParams.defaults().withVerbose(verbose).withUseGpu(gpuLayers != 0);
+        ProjectorParams p = ProjectorParams.defaults().withVerbose(verbose).withUseGpu(gpuLayers != 0)
+                .withBf16(!noBf16Projector);
         return threads != null ? p.withThreads(threads) : p;
     }
 }

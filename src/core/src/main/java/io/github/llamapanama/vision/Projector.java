@@ -73,6 +73,8 @@ public final class Projector extends NativeResource {
         this.imageSize = imageSize;
     }
 
+    private String weights = "as in the file";
+
     public static Projector load(Path mmproj, Model model) {
         return load(mmproj, model, ProjectorParams.defaults());
     }
@@ -83,16 +85,27 @@ public final class Projector extends NativeResource {
      */
     public static Projector load(Path mmproj, Model model, ProjectorParams params) {
         int imageSize = checkProjectorFile(mmproj, model);
+        Bf16Weights.Choice weights = Bf16Weights.choose(mmproj, params);
         try (Arena call = Arena.ofConfined()) {
-            MemorySegment c = LlamaNative.mtmd_init_from_file(call.allocateFrom(mmproj.toString()), Handles.of(model),
-                    params.toNative(call));
+            MemorySegment c = LlamaNative.mtmd_init_from_file(call.allocateFrom(weights.file().toString()),
+                    Handles.of(model), params.toNative(call));
             LlamaPanamaNative.releaseComputeThreads(); // leave no OpenMP team behind on this thread
             if (c.equals(MemorySegment.NULL)) {
                 throw new VisionException("mtmd could not load the projector " + mmproj
                         + " (mtmd logs its reason to stderr; ProjectorParams.withVerbose shows more)");
             }
-            return new Projector(model, c, params.mediaMarker(), imageSize);
+            Projector p = new Projector(model, c, params.mediaMarker(), imageSize);
+            p.weights = weights.weights();
+            return p;
         }
+    }
+
+    /**
+     * Which weights the encoder runs with: as in the file, or BF16 converted exactly from the
+     * file's F16 on a CPU with BF16 dot products ({@link ProjectorParams#bf16()}), and why.
+     */
+    public String weights() {
+        return weights;
     }
 
     /** Validates the mmproj file and returns its vision input size (0 without vision). */

@@ -17,8 +17,17 @@ import java.util.Objects;
  *                     llama.cpp's log); otherwise errors only
  * @param printTimings mtmd prints encode timings to stderr
  * @param mediaMarker  the text that stands for one image or audio clip in a prompt
+ * @param bf16         on a CPU with native BF16 dot products (the zen4, cooperlake and
+ *                     sapphirerapids variants), run an F16 projector with its matrices in BF16
+ *                     when that conversion is exact for every value (as for InternVL3, whose
+ *                     weights were released in BF16); the converted file is cached. On by default
  */
-public record ProjectorParams(int threads, boolean useGpu, boolean verbose, boolean printTimings, String mediaMarker) {
+public record ProjectorParams(int threads, boolean useGpu, boolean verbose, boolean printTimings, String mediaMarker,
+                              boolean bf16) {
+
+    public ProjectorParams(int threads, boolean useGpu, boolean verbose, boolean printTimings, String mediaMarker) {
+        this(threads, useGpu, verbose, printTimings, mediaMarker, true);
+    }
 
     public ProjectorParams {
         Objects.requireNonNull(mediaMarker, "mediaMarker");
@@ -41,19 +50,24 @@ public record ProjectorParams(int threads, boolean useGpu, boolean verbose, bool
     }
 
     public ProjectorParams withThreads(int n) {
-        return new ProjectorParams(n, useGpu, verbose, printTimings, mediaMarker);
+        return new ProjectorParams(n, useGpu, verbose, printTimings, mediaMarker, bf16);
     }
 
     public ProjectorParams withUseGpu(boolean on) {
-        return new ProjectorParams(threads, on, verbose, printTimings, mediaMarker);
+        return new ProjectorParams(threads, on, verbose, printTimings, mediaMarker, bf16);
     }
 
     public ProjectorParams withVerbose(boolean on) {
-        return new ProjectorParams(threads, useGpu, on, printTimings, mediaMarker);
+        return new ProjectorParams(threads, useGpu, on, printTimings, mediaMarker, bf16);
     }
 
     public ProjectorParams withMediaMarker(String marker) {
-        return new ProjectorParams(threads, useGpu, verbose, printTimings, marker);
+        return new ProjectorParams(threads, useGpu, verbose, printTimings, marker, bf16);
+    }
+
+    /** Whether an F16 projector may run with exact BF16 weights on a CPU with BF16 dot products. */
+    public ProjectorParams withBf16(boolean on) {
+        return new ProjectorParams(threads, useGpu, verbose, printTimings, mediaMarker, on);
     }
 
     MemorySegment toNative(Arena arena) {
