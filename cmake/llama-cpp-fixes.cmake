@@ -16,6 +16,11 @@
 #    and Cooper Lake load icelake or skylakex and never run the BF16 dot-product kernels. zen4
 #    (AVX512 VBMI VNNI BF16) and cooperlake (AVX512 VNNI BF16) score above those on the CPUs that
 #    have them, and below sapphirerapids where AMX is there (ggml_backend_cpu_x86_score).
+#
+# 3. clip.cpp's attention: Q made contiguous before the KQ product. Permuted, it is not, and
+#    ggml-cpu only hands a matrix product to tinyBLAS (llamafile_sgemm) when its second operand is
+#    contiguous: KQ of a vision encoder (1,025 tokens a tile for InternVL) took ggml's generic
+#    dot products instead, about half of an encode on a CPU. The copy costs one pass over Q.
 
 function(llama_panama_replace file before after)
     file(READ "${file}" text)
@@ -53,4 +58,7 @@ function(llama_panama_apply_fixes src)
     llama_panama_replace("${src}/ggml/src/CMakeLists.txt"
         "        ggml_add_cpu_backend_variant(alderlake    SSE42 AVX F16C AVX2 BMI2 FMA AVX_VNNI)\n"
         "        ggml_add_cpu_backend_variant(alderlake    SSE42 AVX F16C AVX2 BMI2 FMA AVX_VNNI)\n        # llama-panama fix: BF16 without AMX (see cmake/llama-cpp-fixes.cmake)\n        ggml_add_cpu_backend_variant(cooperlake   SSE42 AVX F16C AVX2 BMI2 FMA AVX512 AVX512_VNNI AVX512_BF16)\n        ggml_add_cpu_backend_variant(zen4         SSE42 AVX F16C AVX2 BMI2 FMA AVX512 AVX512_VBMI AVX512_VNNI AVX512_BF16)\n")
+    llama_panama_replace("${src}/tools/mtmd/clip.cpp"
+        "        ggml_tensor * q = ggml_permute(ctx0, q_cur, 0, 2, 1, 3);\n"
+        "        // llama-panama fix: contiguous, so that KQ takes tinyBLAS (see cmake/llama-cpp-fixes.cmake)\n        ggml_tensor * q = ggml_cont(ctx0, ggml_permute(ctx0, q_cur, 0, 2, 1, 3));\n")
 endfunction()
