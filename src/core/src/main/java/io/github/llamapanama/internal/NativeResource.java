@@ -1,6 +1,7 @@
 package io.github.llamapanama.internal;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -27,6 +28,7 @@ public abstract class NativeResource implements AutoCloseable {
     private final AtomicReference<Thread> user = new AtomicReference<>();
     private int depth; // re-entrant claims by the current user; only that thread touches it
     private volatile boolean closed;
+    private volatile MemorySegment bound = MemorySegment.NULL;
 
     protected NativeResource(String kind) {
         this.kind = kind;
@@ -36,6 +38,20 @@ public abstract class NativeResource implements AutoCloseable {
                 a.close();
             }
         });
+    }
+
+    /**
+     * Records the native object this resource owns, so that the library's other packages reach it
+     * through {@link Handles} while no public method hands it out.
+     */
+    protected final void bind(MemorySegment object) {
+        bound = object;
+    }
+
+    /** The bound native object; throws if closed. */
+    final MemorySegment bound() {
+        ensureOpen();
+        return bound;
     }
 
     /** Throws if closed. Enough for objects that many threads may read at once. */

@@ -1,6 +1,5 @@
 package io.github.llamapanama.model;
 
-import io.github.llamapanama.internal.Handles;
 
 import io.github.llamapanama.LlamaException;
 import io.github.llamapanama.internal.LlamaPanamaNative;
@@ -28,10 +27,6 @@ import java.util.function.Function;
  * exception: any thread may call it to abort the running decode.
  */
 public final class Context extends NativeResource {
-    static {
-        Handles.register(Context.class, Context::handle);
-    }
-
     private final Model model;
     private final Vocab vocab;
     private final MemorySegment ctx;
@@ -81,6 +76,7 @@ public final class Context extends NativeResource {
                     + (log.isEmpty() ? "" : ": " + log.replace('\n', ' ')));
         }
         this.ctx = created.reinterpret(arena, LlamaNative::llama_free);
+        bind(this.ctx);
         this.contextSize = (int) LlamaNative.llama_n_ctx(ctx);
         this.batchSize = (int) LlamaNative.llama_n_batch(ctx);
         this.ubatchSize = (int) LlamaNative.llama_n_ubatch(ctx);
@@ -451,12 +447,6 @@ public final class Context extends NativeResource {
     }
 
     // ---- plumbing ----------------------------------------------------------------------------
-
-    /** The native llama_context pointer, valid while open. Library code reaches it through {@link Handles}. */
-    MemorySegment handle() {
-        ensureOpen();
-        return ctx;
-    }
 
     void checkSequence(int seqId, boolean allowAll) {
         if (seqId < (allowAll ? -1 : 0) || seqId >= maxSequences) {

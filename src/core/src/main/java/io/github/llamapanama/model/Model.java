@@ -37,10 +37,6 @@ import java.util.function.BiFunction;
  * }
  */
 public final class Model extends NativeResource {
-    static {
-        Handles.register(Model.class, Model::handle);
-    }
-
     private final Path path;
     private final MemorySegment model;
     private final Vocab vocab;
@@ -51,6 +47,7 @@ public final class Model extends NativeResource {
         super("model " + path.getFileName());
         this.path = path;
         this.model = model.reinterpret(arena, LlamaNative::llama_model_free);
+        bind(this.model);
         this.vocab = new Vocab(this, LlamaNative.llama_model_get_vocab(this.model));
     }
 
@@ -232,7 +229,7 @@ public final class Model extends NativeResource {
         }
     }
 
-    /** The native llama_model pointer, valid while this model is open. Library code reaches it through {@link Handles}. */
+    /** The native llama_model pointer, valid while this model is open. Other packages reach it through {@link Handles}. */
     MemorySegment handle() {
         ensureOpen();
         return model;

@@ -1,6 +1,5 @@
 package io.github.llamapanama.model;
 
-import io.github.llamapanama.internal.Handles;
 
 import io.github.llamapanama.LlamaException;
 import io.github.llamapanama.internal.ffm.LlamaNative;
@@ -16,10 +15,6 @@ import java.nio.charset.StandardCharsets;
  * absent are -1 (LLAMA_TOKEN_NULL).
  */
 public final class Vocab {
-    static {
-        Handles.register(Vocab.class, Vocab::handle);
-    }
-
     public static final int NULL_TOKEN = -1;
 
     private final Model model;
@@ -149,12 +144,6 @@ public final class Vocab {
     public int fimMiddle() { model.ensureOpenForVocab(); return LlamaNative.llama_vocab_fim_mid(vocab); }
     public boolean addsBos() { model.ensureOpenForVocab(); return LlamaNative.llama_vocab_get_add_bos(vocab); }
     public boolean addsEos() { model.ensureOpenForVocab(); return LlamaNative.llama_vocab_get_add_eos(vocab); }
-
-    /** The native llama_vocab pointer, valid while the model is open. Library code reaches it through {@link Handles}. */
-    MemorySegment handle() {
-        model.ensureOpenForVocab();
-        return vocab;
-    }
 
     /** Model this vocabulary belongs to. */
     public Model model() {

@@ -401,7 +401,7 @@ public final class Sampler extends NativeResource {
 
     private void ensureVocabsOpen() {
         for (Vocab v : shape.boundVocabs) {
-            Handles.of(v); // throws if its model was closed: the grammar would read freed memory
+            Handles.of(v.model()); // throws if its model was closed: the grammar would read freed memory
         }
     }
 

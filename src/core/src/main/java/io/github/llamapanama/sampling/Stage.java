@@ -225,7 +225,7 @@ sealed interface Stage {
                 for (int i = 0; i < sequenceBreakers.size(); i++) {
                     breakers.setAtIndex(ValueLayout.ADDRESS, i, call.allocateFrom(sequenceBreakers.get(i)));
                 }
-                return LlamaNative.llama_sampler_init_dry(Handles.of(vocab), contextSize, multiplier, base,
+                return LlamaNative.llama_sampler_init_dry(Handles.vocab(vocab.model()), contextSize, multiplier, base,
                         allowedLength, penaltyLastN, breakers, sequenceBreakers.size());
             }
         }
@@ -356,7 +356,7 @@ sealed interface Stage {
         }
 
         public MemorySegment create() {
-            MemorySegment v = Handles.of(vocab);
+            MemorySegment v = Handles.vocab(vocab.model());
             try (Arena call = Arena.ofConfined()) {
                 MemorySegment patterns = call.allocate(ValueLayout.ADDRESS, Math.max(1, triggerPatterns.size()));
                 for (int i = 0; i < triggerPatterns.size(); i++) {
@@ -443,7 +443,7 @@ sealed interface Stage {
         }
 
         public MemorySegment create() {
-            return LlamaNative.llama_sampler_init_infill(Handles.of(vocab));
+            return LlamaNative.llama_sampler_init_infill(Handles.vocab(vocab.model()));
         }
     }
 }

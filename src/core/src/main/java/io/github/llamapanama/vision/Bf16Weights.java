@@ -86,8 +86,7 @@ final class Bf16Weights {
     static boolean exactInBf16(MemorySegment data) {
         long n = data.byteSize() / 2;
         for (long i = 0; i < n; i++) {
-            float f = Float.float16ToFloat(data.getAtIndex(SHORT, i));
-            if ((Float.floatToRawIntBits(f) & 0xffff) != 0) {
+            if (!ProjectorConverter.representable(Float.float16ToFloat(data.getAtIndex(SHORT, i)), GgufType.BF16)) {
                 return false;
             }
         }

@@ -136,7 +136,8 @@ public final class ProjectorConverter {
         };
     }
 
-    private static boolean representable(float v, GgufType target) {
+    /** Whether {@code v} is exactly a value of {@code target} (BF16 or F16). */
+    static boolean representable(float v, GgufType target) {
         return target == GgufType.BF16 ? (Float.floatToRawIntBits(v) & 0xffff) == 0
                 : Float.float16ToFloat(Float.floatToFloat16(v)) == v || Float.isNaN(v);
     }
