@@ -96,8 +96,10 @@ final class CpuVariants {
         }
         Choice best = null;
         List<String> scores = new ArrayList<>();
+        int[] scored = new int[modules.size()];
         for (int i = 0; i < modules.size(); i++) {
             int s = score.applyAsInt(modules.get(i));
+            scored[i] = s;
             scores.add(names.get(i) + "=" + s);
             if (s > 0 && (best == null || s > best.score())) {
                 best = new Choice(modules.get(i), names.get(i), s);
@@ -108,7 +110,7 @@ final class CpuVariants {
             // not the CPU's fault.
             Map<String, List<String>> byFailure = new LinkedHashMap<>();
             for (int i = 0; i < modules.size(); i++) {
-                if (score.applyAsInt(modules.get(i)) < 0) {
+                if (scored[i] < 0) {
                     Optional<String> why = openFailure.apply(modules.get(i));
                     if (why.isPresent()) {
                         byFailure.computeIfAbsent(why.get(), k -> new ArrayList<>()).add(names.get(i));

@@ -8,8 +8,6 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +60,7 @@ class MissingLibraryTest {
             Path out = natives.resolve(module);
             Files.delete(out);
             run(dir, "cc", "-shared", "-fPIC", "-o", out.toString(), src.toString(), "-L" + dir, "-l:" + MISSING);
-            index.setProperty("sha256." + module, sha256(out));
+            index.setProperty("sha256." + module, NativesIndex.sha256(out));
         }
         Files.delete(dir.resolve(MISSING));
         try (var w = Files.newBufferedWriter(natives.resolve("natives.properties"))) {
@@ -77,10 +75,6 @@ class MissingLibraryTest {
         assertTrue(out.contains(MISSING), out);
         assertTrue(out.contains("cannot open shared object file"), out);
         assertFalse(out.contains("this CPU supports none"), out);
-    }
-
-    private static String sha256(Path file) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 
     private static String run(Path dir, String... command) throws Exception {

@@ -1,5 +1,7 @@
 package io.github.llamapanama.testing;
 
+import io.github.llamapanama.loader.NativeLibraries;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,12 +48,6 @@ public final class TestData {
     }
 
     private static Path checkout() {
-        String cache = System.getProperty("llama.panama.cache", "");
-        if (cache.isBlank()) {
-            String env = System.getenv("LLAMA_PANAMA_CACHE");
-            cache = env != null && !env.isBlank() ? env
-                    : Path.of(System.getProperty("user.home"), ".cache", "llama-panama").toString();
-        }
-        return Path.of(cache, "llama.cpp");
+        return NativeLibraries.cacheDirectory().resolve("llama.cpp");
     }
 }
