@@ -10,6 +10,12 @@
 #                                     (likewise --cuda); with --native, a full GPU build as before
 #   ./build-native.sh --metal         GGML_METAL=ON (macOS)
 #   ./build-native.sh --no-tools      the natives for the jar only, without llama.cpp's tools
+#   ./build-native.sh --debian11      the portable build: inside a Debian 11 root (glibc 2.31) made with
+#                                     debootstrap and kept in the cache, with clang 16, the C++
+#                                     runtime linked statically and libomp bundled; needs root.
+#                                     What CI ships and tests
+#   ./build-native.sh --static-runtime  the same settings on this machine's compiler and glibc (the
+#                                     release workflow runs it in the manylinux_2_28 image)
 #   ./build-native.sh -DGGML_AVX512=OFF ...   extra CMake options pass through
 #   ./build-native.sh --bindings      regenerate bindings/ with jextract ($JEXTRACT or --jextract PATH)
 #
@@ -18,7 +24,9 @@
 #   LLAMA_PANAMA_CACHE   cache for the checkout, the CMake build and the staged natives
 #                        (default: ~/.cache/llama-panama); kept between runs so rebuilds are incremental
 #   JEXTRACT             jextract launcher for --bindings
+#   DEBIAN_MIRROR        Debian mirror for --debian11's root (default: http://deb.debian.org/debian)
 set -euo pipefail
+orig_args=("$@")
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 pin_value() { sed -n "s/^set($1 \"\(.*\)\")$/\1/p" "$here/cmake/llama-cpp-pin.cmake"; }
@@ -29,6 +37,8 @@ cache=${LLAMA_PANAMA_CACHE:-$HOME/.cache/llama-panama}
 die() { echo "build-native.sh: $*" >&2; exit 1; }
 
 variant=""
+debian_suite=""
+static_runtime=false
 mode=variants
 no_tools=false
 allow_unpinned=OFF
@@ -43,6 +53,8 @@ while [ $# -gt 0 ]; do
     --metal)  cmake_args+=(-DGGML_METAL=ON -DGGML_METAL_EMBED_LIBRARY=ON) ;;
     --native) mode=native ;;
     --no-tools) no_tools=true ;;
+    --debian11) debian_suite=bullseye ;;
+    --static-runtime) static_runtime=true ;;
     --portable) mode=portable ;;
     --variant) variant=$2; shift ;;
     --allow-unpinned) allow_unpinned=ON ;;
@@ -50,7 +62,7 @@ while [ $# -gt 0 ]; do
     --jextract) jextract=$2; shift ;;
     -j) jobs=$2; shift ;;
     -D*) cmake_args+=("$1") ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
   shift
@@ -126,7 +138,84 @@ regen_bindings() {
   echo "== bindings regenerated; 'git diff --exit-code bindings/' shows any change"
 }
 
-ensure_source
+# --- --debian11: the same build, run inside an old Debian root -----------------------------------
+# The libraries then need glibc 2.31 at most (Debian 11, Ubuntu 20.04, RHEL 9). Debian 11's GCC 10
+# cannot compile the AMX and AVX-VNNI variants, so the root builds with its clang 16. libstdc++ and
+# libgcc are linked statically and hidden (native/CMakeLists.txt), and LLVM's OpenMP runtime is
+# bundled like libgomp (cmake/stage-natives.cmake), so the libraries need nothing but glibc.
+# (ggml's own thread pool, GGML_OPENMP=OFF, spins at its barriers without yielding: two computes
+# at once on two cores then took seconds a token, where OpenMP runtimes yield.)
+root_packages=clang-16,libomp-16-dev,libvulkan-dev,cmake,make,git,patchelf,binutils
+# The Vulkan add-on: Debian 11's Vulkan headers (1.2.162) are older than ggml-vulkan needs and it
+# has no glslc, so the root gets this machine's headers and runs this machine's glslc through this
+# machine's dynamic loader and libraries, copied in. Both only shape the compile (C++ declarations,
+# SPIR-V data): the library is still linked in the root, against Debian 11's glibc and libvulkan.
+host_vulkan_tools() {
+  local dir="$1/opt/host-vulkan" glslc
+  glslc=$(command -v glslc) && [ -e /usr/include/vulkan/vulkan.hpp ] \
+    || die "--debian11 --vulkan runs this machine's glslc with its Vulkan headers: apt-get install glslc libvulkan-dev"
+  rm -rf "$dir" && mkdir -p "$dir/lib" "$dir/include"
+  cp -a /usr/include/vulkan "$dir/include/"
+  [ ! -d /usr/include/vk_video ] || cp -a /usr/include/vk_video "$dir/include/"
+  cp "$glslc" "$dir/glslc.bin"
+  local lib loader=""
+  for lib in $(ldd "$glslc" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /ld-linux/ {print $1}'); do
+    cp -L "$lib" "$dir/lib/"
+    case "$lib" in */ld-linux*) loader=$(basename "$lib") ;; esac
+  done
+  [ -n "$loader" ] || die "no dynamic loader in 'ldd $glslc'"
+  printf '#!/bin/sh\nexec /opt/host-vulkan/lib/%s --library-path /opt/host-vulkan/lib /opt/host-vulkan/glslc.bin "$@"\n' \
+    "$loader" > "$dir/glslc"
+  chmod +x "$dir/glslc"
+}
+run_in_debian_root() {
+  [ "$(id -u)" = 0 ] || die "--debian11 builds in a chroot and needs root"
+  command -v debootstrap >/dev/null || die "--debian11 needs debootstrap (apt-get install debootstrap)"
+  local root="$cache/roots/$debian_suite-build"
+  if [ "$(cat "$root/.llama-panama-packages" 2>/dev/null)" != "$root_packages" ]; then
+    echo "== making a Debian $debian_suite root in $root (debootstrap, a minute or two)"
+    rm -rf "$root.tmp" && mkdir -p "$(dirname "$root")"
+    debootstrap --variant=minbase --include="$root_packages" "$debian_suite" "$root.tmp" \
+        "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" > "$root.log" 2>&1 \
+      || { tail -20 "$root.log" >&2; die "debootstrap of Debian $debian_suite failed (log: $root.log)"; }
+    echo "$root_packages" > "$root.tmp/.llama-panama-packages"
+    rm -rf "$root" && mv "$root.tmp" "$root"
+  fi
+  # The repository and the cache appear in the root at their own paths, so the build there writes
+  # the same staging folders as a build here, and CMake's paths mean the same inside and out.
+  mounted=()
+  unmount_all() { local m; for m in ${mounted[@]+"${mounted[@]}"}; do umount -l "$m" || true; done; }
+  trap unmount_all EXIT
+  local d
+  for d in "$here" "$cache"; do
+    mkdir -p "$root$d"
+    if ! mountpoint -q "$root$d"; then
+      mount --bind "$d" "$root$d" && mounted=("$root$d" "${mounted[@]}")
+    fi
+  done
+  mountpoint -q "$root/proc" || { mount -t proc proc "$root/proc" && mounted=("$root/proc" "${mounted[@]}"); }
+  [ "$variant" != vulkan ] || host_vulkan_tools "$root"
+  chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
+    LLAMA_PANAMA_CACHE="$cache" LLAMA_PANAMA_IN_ROOT="$debian_suite" \
+    /bin/bash "$here/build-native.sh" "${orig_args[@]}"
+}
+if [ -n "$debian_suite" ] && [ -z "${LLAMA_PANAMA_IN_ROOT:-}" ]; then
+  $bindings && die "--bindings runs here, not in a Debian root"
+  ensure_source
+  run_in_debian_root
+  exit 0
+fi
+if [ -n "${LLAMA_PANAMA_IN_ROOT:-}" ]; then
+  cmake_args+=(-DCMAKE_C_COMPILER=clang-16 -DCMAKE_CXX_COMPILER=clang++-16)
+  [ "$variant" != vulkan ] || cmake_args+=(-DVulkan_INCLUDE_DIR=/opt/host-vulkan/include
+                                           -DVulkan_GLSLC_EXECUTABLE=/opt/host-vulkan/glslc)
+  static_runtime=true
+else
+  ensure_source
+fi
+if $static_runtime; then
+  cmake_args+=(-DLLAMA_PANAMA_STATIC_CXX_RUNTIME=ON -DGGML_OPENMP=ON)
+fi
 if $bindings; then
   regen_bindings
   exit 0
@@ -155,6 +244,8 @@ if $no_tools && [ "$target" = stage ]; then
 fi
 suffix=""
 [ "$mode" = variants ] || suffix="-$mode"
+[ -z "$debian_suite" ] || suffix="$suffix-$debian_suite"
+[ -n "$debian_suite" ] || ! $static_runtime || suffix="$suffix-static"
 build="$cache/build/${variant:-cpu}$suffix"
 mkdir -p "$build"
 # CMake ties a build directory to its source directory. Configure from a copy of native/ and

@@ -58,13 +58,17 @@ LLAMA_PANAMA_API llama_token llama_panama_sample(struct llama_sampler * smpl, st
 // ever started one and counts all their threads; once that count exceeds the CPUs, it stops
 // spin-waiting at barriers in every team, and a decode on another thread then sleeps at each of
 // its ~900 graph barriers a token. Freeing the team (omp_pause_resource_all, OpenMP 5.0) makes the
-// thread a plain thread again; its next parallel region starts a new team. Returns 0 on success,
-// 1 where the natives were built without OpenMP (nothing to free), -1 where the runtime refused.
+// thread a plain thread again; its next parallel region starts a new team. LLVM's libomp (the
+// portable natives) keeps one pool of workers for all threads: the soft pause puts it to sleep,
+// and a second pause before the next parallel region is refused as "already paused", which is
+// no failure. Returns 0 where an OpenMP runtime was asked, 1 where the natives were built
+// without OpenMP (nothing to free).
 LLAMA_PANAMA_API int32_t llama_panama_release_compute_threads(void) {
 #if defined(LLAMA_PANAMA_OPENMP) && !defined(_MSC_VER)
     // No _OPENMP version test: GCC 12 implements omp_pause_resource_all but reports OpenMP 4.5.
     // MSVC's OpenMP 2.0 runtime lacks it: there this frees nothing and returns 1.
-    return omp_pause_resource_all(omp_pause_soft) == 0 ? 0 : -1;
+    (void) omp_pause_resource_all(omp_pause_soft);
+    return 0;
 #else
     return 1;
 #endif

@@ -16,10 +16,15 @@ class LlamaRuntimeTest {
         assertEquals(NativeLibraries.Source.STAGING_DIRECTORY, loaded.source(),
                 "surefire runs against build-native.sh's staging directory");
         java.util.List<String> names = loaded.libraries().stream().map(p -> p.getFileName().toString()).toList();
-        // Linux: the bundled OpenMP runtime first (every CPU variant and the shim need it)
-        boolean bundledGomp = names.getFirst().equals("libllama-panama-gomp.so");
-        assertEquals(NativePlatform.current().os().equals("linux"), bundledGomp, names.toString());
-        assertEquals(bundledGomp ? 7 : 6, names.size(), names.toString());
+        // Linux: the bundled OpenMP runtime first (every CPU variant and the shim need it): GCC's
+        // libgomp in a build on this machine, LLVM's libomp in the portable build.
+        boolean bundledOpenMp = names.getFirst().matches("libllama-panama-g?omp\\.so");
+        assertEquals(NativePlatform.current().os().equals("linux"), bundledOpenMp, names + " built with " + loaded.build());
+        String runtime = names.getFirst().replaceAll("^libllama-panama-(g?omp)\\.so$", "lib$1");
+        assertTrue(!bundledOpenMp || loaded.build().contains("OpenMP (bundled " + runtime + ")"),
+                names.getFirst() + " but built with " + loaded.build());
+        assertTrue(Llama.releaseComputeThreads(), "the OpenMP runtime frees its threads");
+        assertEquals(bundledOpenMp ? 7 : 6, names.size(), names.toString());
         assertTrue(names.get(names.size() - 2).contains("mtmd"), names.toString());
         assertTrue(loaded.libraries().getLast().getFileName().toString().contains("llama-panama"),
                 "the shim, which needs libllama, comes last");

@@ -3,6 +3,7 @@ package io.github.llamapanama.cli;
 import io.github.llamapanama.Device;
 import io.github.llamapanama.Llama;
 import io.github.llamapanama.loader.NativeLibraries;
+import io.github.llamapanama.vision.Projector;
 import picocli.CommandLine.Command;
 
 import java.util.concurrent.Callable;
@@ -15,9 +16,15 @@ final class SystemInfoCommand implements Callable<Integer> {
         System.out.println("llama-panama  " + Llama.version());
         System.out.println("llama.cpp     " + Llama.llamaCppCommit());
         System.out.println("natives       " + loaded.classifier() + " from " + loaded.source() + " " + loaded.directory());
+        if (!loaded.build().isEmpty()) {
+            System.out.println("built with    " + loaded.build());
+        }
         System.out.println("CPU variant   " + loaded.cpuVariant().orElse("built in (no backend modules)"));
         System.out.println("libraries     " + String.join(", ", loaded.libraries().stream()
                 .map(p -> p.getFileName().toString()).toList()));
+        System.out.println("projectors    " + (Projector.bf16WeightsAvailable()
+                ? "F16 projectors exact in BF16 run from a BF16 copy (this CPU variant has BF16 dot products)"
+                : "run as in the file (this CPU variant has no BF16 dot products)"));
         for (NativeLibraries.Backend b : loaded.backends()) {
             System.out.println("backend       " + b.name() + "  " + b.file().getFileName() + " (" + b.classifier() + ")");
         }

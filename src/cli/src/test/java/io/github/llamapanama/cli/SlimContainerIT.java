@@ -2,7 +2,8 @@ package io.github.llamapanama.cli;
 
 import io.github.llamapanama.fixtures.Fixtures;
 import io.github.llamapanama.testing.TestData;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,8 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,23 +22,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The runnable jar in what Java services run in: a Debian 12 {@code minbase} root (what
- * {@code debian:bookworm-slim} and most JRE images are: no libgomp, no compiler runtime), made with
- * debootstrap and kept in the cache, with this JDK copied in. {@code describe} inside it, with
- * chroot, gives the greedy answer it gives on the build machine. Needs root and debootstrap: CI
- * has both (it fails there without them); elsewhere the test is skipped.
+ * The runnable jar where Java services run: {@code minbase} roots of Debian 11 (glibc 2.31 and
+ * GCC 10's libstdc++: the level of Ubuntu 20.04) and Debian 12 (what {@code debian:bookworm-slim}
+ * and most JRE images are: no libgomp, no compiler), made with debootstrap and kept in the cache,
+ * with this JDK copied in. {@code describe} inside each, with chroot, gives the greedy answer it
+ * gives on the build machine. Needs root and debootstrap: CI has both (it fails there without
+ * them); elsewhere the test is skipped, and Debian 11 is tried only with the portable natives
+ * ({@code build-native.sh --debian11}), which CI always packages.
  */
 class SlimContainerIT {
-    private static final String SUITE = "bookworm";
 
-    @Test
-    void describeInABookwormMinbaseRootAnswersAsOnTheBuildMachine() throws Exception {
+    @ParameterizedTest(name = "Debian {0} minbase")
+    @ValueSource(strings = {"bullseye", "bookworm"})
+    void describeInAMinbaseRootAnswersAsOnTheBuildMachine(String suite) throws Exception {
         boolean root = "root".equals(System.getProperty("user.name"));
         boolean ci = System.getenv("CI") != null;
         assumeTrue(root || ci, "needs root for chroot");
         assertTrue(root, "CI runs this test as root");
+        Path cliJar = Path.of(System.getProperty("cli.jar"));
+        assumeTrue(ci || !suite.equals("bullseye") || nativesBuild(cliJar).contains("static C++ runtime"),
+                "the natives were built on this machine's glibc: Debian 11 needs build-native.sh --debian11");
         Path cache = Path.of(System.getProperty("llama.panama.cache"));
-        Path rootfs = debianRoot(cache.resolve("roots").resolve(SUITE + "-minbase"));
+        Path rootfs = debianRoot(cache.resolve("roots").resolve(suite + "-minbase"), suite);
         assertFalse(Files.exists(rootfs.resolve("usr/lib/x86_64-linux-gnu/libgomp.so.1")), "a minbase root has no libgomp");
         Path jdk = rootfs.resolve("opt/jdk");
         if (!Files.isExecutable(jdk.resolve("bin/java"))) {
@@ -46,7 +54,7 @@ class SlimContainerIT {
         Path proc = rootfs.resolve("proc");
         boolean mounted = false;
         try {
-            Files.copy(Path.of(System.getProperty("cli.jar")), work.resolve("cli.jar"));
+            Files.copy(cliJar, work.resolve("cli.jar"));
             Files.copy(Fixtures.tinyQwen2(), work.resolve("model.gguf"));
             Files.copy(Fixtures.tinyInternVlMmproj(), work.resolve("mmproj.gguf"));
             Files.copy(TestData.file("test-1.jpeg"), work.resolve("test-1.jpeg"));
@@ -65,7 +73,7 @@ class SlimContainerIT {
                     "-Dllama.panama.cache=/tmp/" + id + "/cache", "-jar", "/tmp/" + id + "/cli.jar"));
             chrooted.addAll(args);
             String inRoot = sh(chrooted, 120, work);
-            assertEquals(answer(onHost), answer(inRoot), "bookworm minbase:\n" + inRoot);
+            assertEquals(answer(onHost), answer(inRoot), suite + " minbase:\n" + inRoot);
             assertFalse(answer(inRoot).isBlank());
         } finally {
             if (mounted) {
@@ -81,17 +89,29 @@ class SlimContainerIT {
     }
 
     /** A Debian root made once with debootstrap (minbase) and kept; a half-made one is never reused. */
-    private static Path debianRoot(Path dir) throws Exception {
+    private static Path debianRoot(Path dir, String suite) throws Exception {
         if (Files.isExecutable(dir.resolve("bin/sh"))) {
             return dir;
         }
         Path tmp = dir.resolveSibling(dir.getFileName() + ".tmp");
         sh(List.of("rm", "-rf", tmp.toString()), 120, dir.getParent().getParent());
         Files.createDirectories(dir.getParent());
-        sh(List.of("debootstrap", "--variant=minbase", SUITE, tmp.toString(), "http://deb.debian.org/debian"), 900,
+        sh(List.of("debootstrap", "--variant=minbase", suite, tmp.toString(), "http://deb.debian.org/debian"), 900,
                 dir.getParent());
         Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
         return dir;
+    }
+
+    /** The {@code build} line of the natives in the runnable jar. */
+    private static String nativesBuild(Path jar) throws IOException {
+        try (JarFile j = new JarFile(jar.toFile())) {
+            var index = j.stream().filter(e -> e.getName().endsWith("/natives.properties")).findFirst().orElseThrow();
+            Properties p = new Properties();
+            try (var in = j.getInputStream(index)) {
+                p.load(in);
+            }
+            return p.getProperty("build", "");
+        }
     }
 
     private static String sh(List<String> command, int seconds, Path dir) throws IOException, InterruptedException {

@@ -67,13 +67,16 @@ public final class NativeLibraries {
     /**
      * Where the libraries came from, and which files were loaded, in order.
      *
+     * @param build      what the natives were built with: the C library they need at least, the
+     *                   compiler, the C++ and threading runtimes ("Linux x86_64, glibc 2.31, Clang
+     *                   16.0.6, static C++ runtime, ggml thread pool"); empty where not recorded
      * @param libraries  every library loaded, in order; backend modules follow libggml
      * @param cpuVariant the CPU variant module registered ("haswell", "sapphirerapids"), or empty
      *                   when the CPU backend is built into the libraries (no backend modules)
      * @param backends   the backend modules registered with ggml, in order: GPU add-ons, then the CPU
      * @param warnings   backends that were present but not registered, with the reason
      */
-    public record Loaded(Source source, String classifier, Path directory, List<Path> libraries,
+    public record Loaded(Source source, String classifier, String build, Path directory, List<Path> libraries,
                          Optional<String> cpuVariant, List<Backend> backends, List<String> warnings) {}
 
     /** GPU backend modules from an add-on jar or staging directory. */
@@ -260,7 +263,8 @@ public final class NativeLibraries {
                 backends.forEach(b -> libraries.add(b.file()));
             }
         }
-        return new Loaded(source, classifier, dir.toAbsolutePath(), List.copyOf(libraries), cpuVariant,
+        return new Loaded(source, classifier, index == null ? "" : index.build(), dir.toAbsolutePath(),
+                List.copyOf(libraries), cpuVariant,
                 List.copyOf(backends), List.copyOf(warnings));
     }
 

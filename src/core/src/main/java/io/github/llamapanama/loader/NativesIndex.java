@@ -20,9 +20,10 @@ import java.util.stream.Collectors;
  * natives.properties, written by build-native.sh beside the staged libraries: the library files
  * in load order (each depends only on those before it), the backend modules of a
  * {@code GGML_BACKEND_DL} build (CPU variants and GPU backends, loaded through ggml after libggml)
- * and the SHA-256 of each. A GPU add-on lists backends only.
+ * and the SHA-256 of each, and what they were built with (C library, compiler, runtimes). A GPU
+ * add-on lists backends only.
  */
-record NativesIndex(String classifier, String llamaCppCommit, List<String> loadOrder,
+record NativesIndex(String classifier, String llamaCppCommit, String build, List<String> loadOrder,
                     List<String> backends, Map<String, String> sha256, String text) {
 
     static final String FILE = "natives.properties";
@@ -42,7 +43,7 @@ record NativesIndex(String classifier, String llamaCppCommit, List<String> loadO
         Map<String, String> hashes = java.util.stream.Stream.concat(order.stream(), backends.stream())
                 .distinct().collect(Collectors.toMap(Function.identity(), f -> p.getProperty("sha256." + f, "")));
         return new NativesIndex(p.getProperty("classifier", ""), p.getProperty("llama.cpp.commit", ""),
-                order, backends, hashes, text);
+                p.getProperty("build", ""), order, backends, hashes, text);
     }
 
     private static List<String> list(String value) {

@@ -108,6 +108,17 @@ public final class Projector extends NativeResource {
         return weights;
     }
 
+    /**
+     * Whether projectors loaded in this JVM can run from BF16 weights: the CPU variant ggml picked
+     * has BF16 dot products ({@code zen4}, {@code cooperlake}, {@code sapphirerapids}), so an F16
+     * projector whose matrices are exact in BF16 runs from a BF16 copy unless
+     * {@link ProjectorParams#withBf16(boolean)} turns it off. {@link #weights()} tells what one
+     * projector got.
+     */
+    public static boolean bf16WeightsAvailable() {
+        return Bf16Weights.BF16_VARIANTS.contains(Llama.cpuVariant().orElse(""));
+    }
+
     /** Validates the mmproj file and returns its vision input size (0 without vision). */
     private static int checkProjectorFile(Path mmproj, Model model) {
         if (!Files.isRegularFile(mmproj)) {
