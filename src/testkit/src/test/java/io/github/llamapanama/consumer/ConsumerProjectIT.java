@@ -24,8 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Small applications built by Maven against this build's artifacts, as users build them (see
  * {@link ConsumerRepository}), run on the tiny fixtures:
  * <ul>
- *   <li>one that depends on {@code llama-panama} and {@code llama-panama-natives} and describes an
- *   image, built and run on the class path and, with a module-info, on the module path (the
+ *   <li>one that depends on {@code llama-panama} and the natives and describes an image, built and
+ *   run on the class path with {@code llama-panama-natives-auto} (which must bring this platform's
+ *   natives jar) and, with a module-info and the classifier named, on the module path (the
  *   library as the named module {@code io.github.llamapanama}, native access granted to it alone):
  *   both give the same greedy answer;</li>
  *   <li>a Spring Boot application that depends on {@code llama-panama-spring-boot-starter} (and the
@@ -124,9 +125,14 @@ import java.util.Map;
 
     @Test
     void theModulePathAndTheClassPathGiveTheSameAnswer() throws Exception {
-        String deps = ConsumerRepository.dependency("llama-panama", null) + "\n" + natives();
-        Path cpProject = project("describe-classpath", deps, Map.of("consumer/Describe.java", SOURCE));
+        // On the class path the natives come from the one dependency that picks this platform's jar.
+        String auto = ConsumerRepository.dependency("llama-panama", null) + "\n" + ConsumerRepository.autoNatives();
+        Path cpProject = project("describe-classpath", auto, Map.of("consumer/Describe.java", SOURCE));
         List<String> classPath = new ArrayList<>(repository.compile(cpProject));
+        String nativesJar = "llama-panama-natives-" + ConsumerRepository.VERSION + "-"
+                + System.getProperty("natives.classifier") + ".jar";
+        assertTrue(classPath.stream().anyMatch(e -> Path.of(e).getFileName().toString().equals(nativesJar)),
+                "llama-panama-natives-auto brings " + nativesJar + ": " + classPath);
         for (String forbidden : List.of("picocli", "spark-", "spring-", "langchain4j", "progressbar", "snakeyaml-1.")) {
             assertTrue(classPath.stream().noneMatch(e -> Path.of(e).getFileName().toString().startsWith(forbidden)),
                     forbidden + " on a library user's class path: " + classPath);
@@ -136,6 +142,7 @@ import java.util.Map;
                 "-cp", String.join(File.pathSeparator, classPath), "consumer.Describe"), args);
         assertTrue(onClassPath.contains("module null"), onClassPath);
 
+        String deps = ConsumerRepository.dependency("llama-panama", null) + "\n" + natives();
         Path mpProject = project("describe-modulepath", deps, Map.of("consumer/Describe.java", SOURCE,
                 "module-info.java", "module consumer { requires io.github.llamapanama; }\n"));
         List<String> modulePath = new ArrayList<>();

@@ -47,6 +47,7 @@ final class ConsumerRepository {
         install("llama-panama", root.resolve("src/core/pom.xml"), jar("core", "llama-panama"), null);
         install("llama-panama-natives", root.resolve("src/natives/pom.xml"), jar("natives", "llama-panama-natives"),
                 natives());
+        install("llama-panama-natives-auto", root.resolve("src/natives-auto/pom.xml"), null, null);
         install("llama-panama-spring-boot-starter", root.resolve("src/spring-boot-starter/pom.xml"),
                 jar("spring-boot-starter", "llama-panama-spring-boot-starter"), null);
     }
@@ -134,6 +135,12 @@ final class ConsumerRepository {
                   </build>
                 </project>
                 """.formatted(artifact, dependencies);
+    }
+
+    /** The dependency that picks the natives of the platform Maven runs on (a pom with OS profiles). */
+    static String autoNatives() {
+        return "    <dependency><groupId>" + GROUP + "</groupId><artifactId>llama-panama-natives-auto</artifactId><version>"
+                + VERSION + "</version><type>pom</type></dependency>";
     }
 
     static String dependency(String artifact, String classifier) {
