@@ -196,7 +196,7 @@ run_in_debian_root() {
   mountpoint -q "$root/proc" || { mount -t proc proc "$root/proc" && mounted=("$root/proc" "${mounted[@]}"); }
   [ "$variant" != vulkan ] || host_vulkan_tools "$root"
   chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
-    LLAMA_PANAMA_CACHE="$cache" LLAMA_PANAMA_IN_ROOT="$debian_suite" \
+    LLAMA_PANAMA_CACHE="$cache" LLAMA_PANAMA_IN_ROOT="$debian_suite" CC=clang-16 CXX=clang++-16 \
     /bin/bash "$here/build-native.sh" "${orig_args[@]}"
 }
 if [ -n "$debian_suite" ] && [ -z "${LLAMA_PANAMA_IN_ROOT:-}" ]; then

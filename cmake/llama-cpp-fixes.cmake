@@ -21,6 +21,11 @@
 #    ggml-cpu only hands a matrix product to tinyBLAS (llamafile_sgemm) when its second operand is
 #    contiguous: KQ of a vision encoder (1,025 tokens a tile for InternVL) took ggml's generic
 #    dot products instead, about half of an encode on a CPU. The copy costs one pass over Q.
+#
+# 4. ggml-vulkan asks for CMake 3.19 (for FindVulkan's glslc component and policy CMP0114), and
+#    the portable build's Debian 11 root has CMake 3.18. That build names glslc itself
+#    (Vulkan_GLSLC_EXECUTABLE), CMP0114 is set where CMake knows it, and the shader generator is
+#    built with '--config Release' (3.18 does not read '--config=Release'): 3.18 is enough.
 
 function(llama_panama_replace file before after)
     file(READ "${file}" text)
@@ -61,4 +66,13 @@ function(llama_panama_apply_fixes src)
     llama_panama_replace("${src}/tools/mtmd/clip.cpp"
         "        ggml_tensor * q = ggml_permute(ctx0, q_cur, 0, 2, 1, 3);\n"
         "        // llama-panama fix: contiguous, so that KQ takes tinyBLAS (see cmake/llama-cpp-fixes.cmake)\n        ggml_tensor * q = ggml_cont(ctx0, ggml_permute(ctx0, q_cur, 0, 2, 1, 3));\n")
+    llama_panama_replace("${src}/ggml/src/ggml-vulkan/CMakeLists.txt"
+        "cmake_minimum_required(VERSION 3.19)\ncmake_policy(SET CMP0114 NEW)\n"
+        "# llama-panama fix: CMake 3.18 is enough (see cmake/llama-cpp-fixes.cmake)\ncmake_minimum_required(VERSION 3.18)\nif(POLICY CMP0114)\n    cmake_policy(SET CMP0114 NEW)\nendif()\n")
+    llama_panama_replace("${src}/ggml/src/ggml-vulkan/vulkan-shaders/CMakeLists.txt"
+        "cmake_minimum_required(VERSION 3.19)\n"
+        "# llama-panama fix: CMake 3.18 is enough (see cmake/llama-cpp-fixes.cmake)\ncmake_minimum_required(VERSION 3.18)\n")
+    llama_panama_replace("${src}/ggml/src/ggml-vulkan/CMakeLists.txt"
+        "        list(APPEND VULKAN_SHADER_GEN_CMAKE_BUILD_ARGS --config=\${CMAKE_BUILD_TYPE})\n"
+        "        # llama-panama fix: '--config X', which CMake 3.18 reads too (see cmake/llama-cpp-fixes.cmake)\n        list(APPEND VULKAN_SHADER_GEN_CMAKE_BUILD_ARGS --config \${CMAKE_BUILD_TYPE})\n")
 endfunction()

@@ -39,7 +39,6 @@ class NativesDependenciesIT {
         assumeTrue(System.getProperty("natives.classifier", "").startsWith("linux-"), "Linux natives");
         Path jar = Path.of(System.getProperty("natives.jar"));
         List<Path> libs = new ArrayList<>();
-        Set<String> inJar = new TreeSet<>();
         try (JarFile j = new JarFile(jar.toFile())) {
             for (var e : j.stream().filter(e -> e.getName().contains(".so")).toList()) {
                 Path out = dir.resolve(Path.of(e.getName()).getFileName().toString());
@@ -47,20 +46,48 @@ class NativesDependenciesIT {
                     Files.copy(in, out);
                 }
                 libs.add(out);
-                inJar.add(out.getFileName().toString());
             }
         }
-        assertTrue(inJar.contains("libllama.so"), "libraries in " + jar + ": " + inJar);
-        String build = build(jar);
+        assertTrue(libs.stream().anyMatch(l -> l.getFileName().toString().equals("libllama.so")), "libraries in " + jar + ": " + libs);
+        check(jar.getFileName().toString(), libs, build(jar), Set.of());
+    }
+
+    /**
+     * The Vulkan add-on as {@code build-native.sh --vulkan} staged it (CI builds it in the Debian 11
+     * root too): the same limits, plus the system's Vulkan loader and the CPU jar's libggml-base.
+     */
+    @Test
+    void theVulkanAddOnNeedsTheVulkanLoaderBesides() throws Exception {
+        assumeTrue(System.getProperty("natives.classifier", "").startsWith("linux-"), "Linux natives");
+        Path addOn = Path.of(System.getProperty("llama.panama.cache"), "natives",
+                System.getProperty("natives.classifier") + "-vulkan");
+        assumeTrue(System.getenv("CI") != null || Files.isRegularFile(addOn.resolve("natives.properties")),
+                "no Vulkan add-on staged in " + addOn);
+        List<Path> libs;
+        try (var files = Files.list(addOn)) {
+            libs = files.filter(f -> f.getFileName().toString().endsWith(".so")).sorted().toList();
+        }
+        var p = new java.util.Properties();
+        try (var in = Files.newInputStream(addOn.resolve("natives.properties"))) {
+            p.load(in);
+        }
+        assertEquals(List.of("libggml-vulkan.so"), libs.stream().map(l -> l.getFileName().toString()).toList());
+        check(addOn.getFileName().toString(), libs, p.getProperty("build", ""), Set.of("libvulkan.so.1", "libggml-base.so"));
+    }
+
+    /** Asserts what {@code libs} need from outside themselves, and prints the newest glibc version. */
+    private static void check(String what, List<Path> libs, String build, Set<String> alsoAllowed) throws Exception {
         // CI ships and tests the portable build: a developer build there is a mistake, not a pass.
         boolean portable = build.contains("static C++ runtime");
         assertTrue(portable || System.getenv("CI") == null, "CI packages the portable natives "
-                + "(build-native.sh --debian11); these were built with: " + build);
+                + "(build-native.sh --debian11); " + what + " was built with: " + build);
         String max = System.getProperty("natives.glibc.max", portable ? "2.31" : "2.34");
         int[] limit = {Integer.parseInt(max.split("\\.")[0]), Integer.parseInt(max.split("\\.")[1])};
-        Set<String> system = new TreeSet<>(GLIBC);
+        Set<String> allowed = new TreeSet<>(GLIBC);
+        allowed.addAll(alsoAllowed);
+        libs.forEach(l -> allowed.add(l.getFileName().toString()));
         if (!portable) {
-            system.addAll(CXX_RUNTIME);
+            allowed.addAll(CXX_RUNTIME);
         }
         TreeMap<String, List<String>> foreign = new TreeMap<>();
         int[] newest = {0, 0};
@@ -69,7 +96,7 @@ class NativesDependenciesIT {
             Matcher m = NEEDED.matcher(objdump("-p", lib));
             while (m.find()) {
                 String needed = m.group(1);
-                if (!inJar.contains(needed) && !system.contains(needed)) {
+                if (!allowed.contains(needed)) {
                     foreign.computeIfAbsent(needed, k -> new ArrayList<>()).add(lib.getFileName().toString());
                 }
             }
@@ -84,9 +111,9 @@ class NativesDependenciesIT {
                 }
             }
         }
-        System.out.println("natives jar " + jar.getFileName() + " (" + build + "): newest glibc symbol version GLIBC_"
+        System.out.println(what + " (" + build + "): newest glibc symbol version GLIBC_"
                 + newest[0] + "." + newest[1] + " (" + newestLib + ")");
-        assertEquals(new TreeMap<>(), foreign, "libraries the natives need from the system besides " + system);
+        assertEquals(new TreeMap<>(), foreign, "libraries " + what + " needs from the system besides " + allowed);
         assertTrue(newest[0] < limit[0] || (newest[0] == limit[0] && newest[1] <= limit[1]),
                 newestLib + " needs GLIBC_" + newest[0] + "." + newest[1] + ", more than " + max);
     }
