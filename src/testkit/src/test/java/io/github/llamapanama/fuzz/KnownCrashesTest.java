@@ -208,6 +208,16 @@ class KnownCrashesTest {
                 "blk.0.attn_q.weight", "q8_1");
     }
 
+    /**
+     * Found by a fresh fuzz seed (801499460817, projector case 27): InternVL adds its position
+     * table to the F32 patches as stored, and ggml-cpu's binary_op aborts on F32 + F16.
+     */
+    @Test
+    void anInternVlPositionTableThatIsNotF32() throws Exception {
+        refusedProjector(edited(Fixtures.tinyInternVlMmproj(), "position-f16",
+                l -> tensor(l, "v.position_embd.weight").type = 1), "v.position_embd.weight", "F32");
+    }
+
     /** Found by the 10,000-case fuzz run (50 crashes, all of these kinds). */
     @Test
     void normEpsilonsAndLookupTablesTheGraphAssertsOn() throws Exception {
