@@ -16,6 +16,8 @@
 #                                     What CI ships and tests
 #   ./build-native.sh --static-runtime  the same settings on this machine's compiler and glibc (the
 #                                     release workflow runs it in the manylinux_2_28 image)
+#   ./build-native.sh --reference     llama-mtmd-cli from the unpatched pinned tree with GGML_NATIVE=ON,
+#                                     in <cache>/build/reference/bin: bench's image-encode reference
 #   ./build-native.sh -DGGML_AVX512=OFF ...   extra CMake options pass through
 #   ./build-native.sh --bindings      regenerate bindings/ with jextract ($JEXTRACT or --jextract PATH)
 #
@@ -56,13 +58,14 @@ while [ $# -gt 0 ]; do
     --debian11) debian_suite=bullseye ;;
     --static-runtime) static_runtime=true ;;
     --portable) mode=portable ;;
+    --reference) mode=reference ;;
     --variant) variant=$2; shift ;;
     --allow-unpinned) allow_unpinned=ON ;;
     --bindings) bindings=true ;;
     --jextract) jextract=$2; shift ;;
     -j) jobs=$2; shift ;;
     -D*) cmake_args+=("$1") ;;
-    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
   shift
@@ -222,6 +225,32 @@ if $bindings; then
 fi
 
 command -v cmake >/dev/null || die "cmake is required (3.16 or newer)"
+
+# --- --reference: what llama.cpp itself offers at the pin, for bench's image-encode ratio --------
+# A second worktree of the same checkout, left as upstream wrote it (none of cmake/llama-cpp-fixes),
+# configured with llama.cpp's own CMake and GGML_NATIVE=ON; only llama-mtmd-cli is built.
+if [ "$mode" = reference ]; then
+  ref_src="$cache/llama.cpp-reference"
+  if [ ! -f "$ref_src/include/llama.h" ]; then
+    rm -rf "$ref_src"
+    git -C "$src" worktree prune
+    git -C "$src" worktree add -q --no-checkout --detach "$ref_src" "$commit" \
+      || die "cannot add a worktree of $src at $commit"
+    git -C "$ref_src" sparse-checkout set --no-cone '/*' '!/models/*.gguf'
+    git -C "$ref_src" -c advice.detachedHead=false checkout -q --detach "$commit" \
+      || die "cannot check out $commit into $ref_src"
+  fi
+  [ -z "$(git -C "$ref_src" status --porcelain --untracked-files=no)" ] \
+    || die "$ref_src differs from the pinned commit: remove it and run again"
+  ref_build="$cache/build/reference"
+  echo "== configuring $ref_build (unpatched, GGML_NATIVE=ON)"
+  cmake -S "$ref_src" -B "$ref_build" -DCMAKE_BUILD_TYPE=Release -DGGML_NATIVE=ON -DLLAMA_CURL=OFF \
+    -DLLAMA_BUILD_TESTS=OFF ${cmake_args[@]+"${cmake_args[@]}"} > "$ref_build.configure.log" 2>&1 \
+    || { tail -40 "$ref_build.configure.log" >&2; die "CMake configure failed (full log: $ref_build.configure.log)"; }
+  cmake --build "$ref_build" --config Release --target llama-mtmd-cli -j "$jobs"
+  echo "== reference llama-mtmd-cli: $ref_build/bin"
+  exit 0
+fi
 
 # The CPU feature flags of each mode. The default matches llama.cpp's own release binaries.
 case "$mode" in

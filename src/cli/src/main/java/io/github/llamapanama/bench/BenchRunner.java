@@ -195,11 +195,19 @@ public final class BenchRunner {
         ImageRun[] j = new ImageRun[reps];
         MtmdCliResult[] n = new MtmdCliResult[reps];
         MtmdCliTool mtmdCli = tool.enabled() ? new MtmdCliTool(settings.tools()) : null;
+        MtmdCliTool reference = image.reference() != null && image.reference().has(MtmdCliTool.NAME)
+                ? new MtmdCliTool(image.reference()) : null;
+        MtmdCliResult[] ref = new MtmdCliResult[reps];
         try (JavaImageBench java = new JavaImageBench(model, image, settings.threads())) {
             for (int r = 0; r < reps; r++) {
                 int i = r;
                 pair(r, () -> j[i] = java.run(), () -> n[i] = tool.call(() -> mtmdCli.run(file, image.mmproj(),
                         image.image(), image.prompt(), image.genTokens(), settings.threads())));
+                if (reference != null) {
+                    ref[i] = reference.run(file, image.mmproj(), image.image(), image.prompt(), image.genTokens(),
+                            settings.threads());
+                    report(name, "encode, reference llama-mtmd-cli", r, j[r].encodeMillis(), ref[i].encodeMillis(), "ms");
+                }
                 report(name, "image to first token", r, j[r].firstTokenMillis(),
                         n[r] == null ? Double.NaN : n[r].promptEvalMillis(), "ms");
             }
@@ -222,6 +230,10 @@ public final class BenchRunner {
                 first.imageTokens(), image.genTokens(),
                 Comparison.of("encode", "ms", Summary.of(java(j, ImageRun::encodeMillis)),
                         tool.summary(nativeSide(n, MtmdCliResult::encodeMillis)), null),
+                reference == null ? null : Comparison.of("encode vs reference", "ms",
+                        Summary.of(java(j, ImageRun::encodeMillis)), Summary.of(nativeSide(ref, MtmdCliResult::encodeMillis)),
+                        io.github.llamapanama.vision.Projector.bf16WeightsAvailable()
+                                ? Targets.ENCODE_REFERENCE_BF16 : Targets.ENCODE_REFERENCE),
                 Comparison.of("image to first token", "ms", Summary.of(java(j, ImageRun::firstTokenMillis)),
                         tool.summary(nativeSide(n, MtmdCliResult::promptEvalMillis)), Targets.FIRST_TOKEN)
                         .withLayer(new LayerCost("ms", Summary.of(java(j, ImageRun::firstTokenLayerMillis)),

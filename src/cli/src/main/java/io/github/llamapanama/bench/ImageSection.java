@@ -9,6 +9,8 @@ package io.github.llamapanama.bench;
  * @param imageTokens      the image's tokens
  * @param answerTokens     tokens generated each run
  * @param encode           the projector's encode, ms (lower is better; no target)
+ * @param referenceEncode  the same Java encodes against llama-mtmd-cli of the unpatched pinned tree
+ *                         built with GGML_NATIVE=ON; null without that build
  * @param firstToken       image to first token, ms: encode, image and text decodes, first sample
  * @param decode           one-token decodes of the answer, t/s
  * @param answerLoop       Java's whole answer loop (sample with the common chain at temperature 0, detokenize, decode), t/s; no counterpart
@@ -16,6 +18,6 @@ package io.github.llamapanama.bench;
  * @param collections      garbage collections during all timed answer loops
  */
 public record ImageSection(String image, String prompt, int promptTokens, int imageTokens, int answerTokens,
-                           Comparison encode, Comparison firstToken, Comparison decode, Summary answerLoop,
+                           Comparison encode, Comparison referenceEncode, Comparison firstToken, Comparison decode, Summary answerLoop,
                            Summary bytesPerToken, long collections) {
 }

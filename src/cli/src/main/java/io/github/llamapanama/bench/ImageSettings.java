@@ -13,8 +13,11 @@ import java.util.Objects;
  * @param prompt    the user's text; the media marker is appended when it has none, as
  *                  llama-mtmd-cli does
  * @param genTokens tokens of the answer (end-of-generation tokens are banned on both sides)
+ * @param reference llama.cpp's own llama-mtmd-cli built from the unpatched pinned tree with
+ *                  GGML_NATIVE=ON ({@code build-native.sh --reference}): the encode reference of
+ *                  issue #23; null when there is none
  */
-public record ImageSettings(Path mmproj, Path image, String prompt, int genTokens) {
+public record ImageSettings(Path mmproj, Path image, String prompt, int genTokens, NativeTools reference) {
     public static final String DEFAULT_PROMPT = "Describe this image.";
     public static final int FULL_GEN = 128;
     public static final int SHORT_GEN = 16;
@@ -28,7 +31,16 @@ public record ImageSettings(Path mmproj, Path image, String prompt, int genToken
         }
     }
 
+    public ImageSettings(Path mmproj, Path image, String prompt, int genTokens) {
+        this(mmproj, image, prompt, genTokens, null);
+    }
+
     public ImageSettings withImage(Path file) {
-        return new ImageSettings(mmproj, file, prompt, genTokens);
+        return new ImageSettings(mmproj, file, prompt, genTokens, reference);
+    }
+
+    /** The encode reference to time beside llama-mtmd-cli of this build; null for none. */
+    public ImageSettings withReference(NativeTools tools) {
+        return new ImageSettings(mmproj, image, prompt, genTokens, tools);
     }
 }

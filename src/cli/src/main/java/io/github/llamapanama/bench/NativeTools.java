@@ -28,6 +28,14 @@ public record NativeTools(Path directory) {
                 .resolve(NativePlatform.current().classifier()));
     }
 
+    /**
+     * llama.cpp's llama-mtmd-cli built by {@code build-native.sh --reference}: the unpatched
+     * pinned tree, GGML_NATIVE=ON, this machine's compiler.
+     */
+    public static NativeTools reference() {
+        return new NativeTools(NativeLibraries.cacheDirectory().resolve("build").resolve("reference").resolve("bin"));
+    }
+
     /** The executable of {@code name}, if it is there. */
     public Optional<Path> find(String name) {
         String file = NativePlatform.current().os().equals("windows") ? name + ".exe" : name;

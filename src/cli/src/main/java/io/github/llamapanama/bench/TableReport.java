@@ -82,6 +82,12 @@ public final class TableReport {
                 + " tokens; llama.cpp: llama-mtmd-cli%n", i.image(), i.prompt(), i.promptTokens(), i.imageTokens(),
                 i.answerTokens()));
         comparison(out, i.encode());
+        if (i.referenceEncode() != null) {
+            comparison(out, i.referenceEncode());
+            out.append("    (reference: llama-mtmd-cli of the unpatched pinned tree, GGML_NATIVE=ON; target ")
+                    .append(i.referenceEncode().target().description()).append(" with AVX512_BF16 or AMX, <= 0.8x without)")
+                    .append(System.lineSeparator());
+        }
         comparison(out, i.firstToken());
         comparison(out, i.decode());
         out.append(String.format(Locale.ROOT, ROW, "answer loop + sampler", summary(i.answerLoop(), "t/s"),

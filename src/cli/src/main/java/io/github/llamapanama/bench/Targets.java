@@ -18,6 +18,10 @@ public final class Targets {
     public static final Target BATCH_SCALING = Target.atLeast(4, "x");
 
     /** Server decode speed, one stream, against llama-server's. */
+    /** Image encode against the unpatched GGML_NATIVE llama-mtmd-cli, CPUs with AVX512_BF16 or AMX (issue #23). */
+    public static final Target ENCODE_REFERENCE_BF16 = Target.atMost(0.5, "x");
+    /** The same on CPUs without them (AVX2). */
+    public static final Target ENCODE_REFERENCE = Target.atMost(0.8, "x");
     public static final Target SERVER_DECODE = Target.atLeast(0.98, "x");
     /** Time of an image chat's second turn (history resent) against llama-server's. */
     public static final Target SERVER_SECOND_TURN = Target.atMost(1.1, "x");

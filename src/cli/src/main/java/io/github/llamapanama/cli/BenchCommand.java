@@ -99,6 +99,12 @@ final class BenchCommand implements Callable<Integer> {
             description = "llama.cpp's tools (default: <cache>/tools/<platform>, where build-native.sh puts them)")
     Path toolsDirectory;
 
+    @Option(names = "--reference", paramLabel = "DIR",
+            description = "llama-mtmd-cli of the unpatched pinned tree built with GGML_NATIVE=ON, the image encode's"
+                    + " reference (default: <cache>/build/reference/bin, where build-native.sh --reference puts it;"
+                    + " the row is left out when it is not there)")
+    Path referenceDirectory;
+
     @Option(names = "--java-only", description = "skip llama.cpp's tools: Java figures only, no ratios")
     boolean javaOnly;
 
@@ -150,9 +156,14 @@ final class BenchCommand implements Callable<Integer> {
             if (image != null && !Files.isRegularFile(image)) {
                 throw new ParameterException(spec.commandLine(), "--image: no such file: " + image);
             }
+            NativeTools reference = referenceDirectory != null ? new NativeTools(referenceDirectory) : NativeTools.reference();
+            if (referenceDirectory != null && !reference.has("llama-mtmd-cli")) {
+                throw new ParameterException(spec.commandLine(), "--reference: no llama-mtmd-cli in " + referenceDirectory);
+            }
             s = s.withImage(new ImageSettings(projector, image,
                     imagePrompt != null ? imagePrompt : ImageSettings.DEFAULT_PROMPT,
-                    imageGen != null ? imageGen : shortMode ? ImageSettings.SHORT_GEN : ImageSettings.FULL_GEN));
+                    imageGen != null ? imageGen : shortMode ? ImageSettings.SHORT_GEN : ImageSettings.FULL_GEN,
+                    javaOnly || !reference.has("llama-mtmd-cli") ? null : reference));
         }
         if (javaOnly) {
             s = s.withTools(null);
