@@ -26,6 +26,13 @@
 #    the portable build's Debian 11 root has CMake 3.18. That build names glslc itself
 #    (Vulkan_GLSLC_EXECUTABLE), CMP0114 is set where CMake knows it, and the shader generator is
 #    built with '--config Release' (3.18 does not read '--config=Release'): 3.18 is enough.
+#
+# 5. clip.cpp's attention: keys and values padded to a multiple of 16 tokens, the padding masked
+#    out of the softmax. tinyBLAS takes an F32 product only when its shared dimension is a
+#    multiple of 16 (AVX-512; 8 with AVX2), and KQV's is the token count: 1,025 for InternVL (1,024
+#    patches and the CLS token). KQV then took ggml's generic dot products, a third of an encode.
+#    Padded keys score 0 and the mask (-1e30) makes their weights exactly 0, so the result is the
+#    unpadded attention up to the order of the sums. Only where the model passes no mask of its own.
 
 function(llama_panama_replace file before after)
     file(READ "${file}" text)
@@ -75,4 +82,7 @@ function(llama_panama_apply_fixes src)
     llama_panama_replace("${src}/ggml/src/ggml-vulkan/CMakeLists.txt"
         "        list(APPEND VULKAN_SHADER_GEN_CMAKE_BUILD_ARGS --config=\${CMAKE_BUILD_TYPE})\n"
         "        # llama-panama fix: '--config X', which CMake 3.18 reads too (see cmake/llama-cpp-fixes.cmake)\n        list(APPEND VULKAN_SHADER_GEN_CMAKE_BUILD_ARGS --config \${CMAKE_BUILD_TYPE})\n")
+    llama_panama_replace("${src}/tools/mtmd/clip.cpp"
+        "        ggml_tensor * k = ggml_permute(ctx0, k_cur, 0, 2, 1, 3);\n"
+        "        // llama-panama fix: keys padded to a multiple of 16, masked, so that KQV takes tinyBLAS (see cmake/llama-cpp-fixes.cmake)\n        const int64_t n_kv_pad = kq_mask ? 0 : GGML_PAD(k_cur->ne[2], 16) - k_cur->ne[2];\n        if (n_kv_pad > 0) {\n            const float n_kv = (float) k_cur->ne[2];\n            k_cur = ggml_pad(ctx0, k_cur, 0, 0, (int) n_kv_pad, 0);\n            v_cur = ggml_pad(ctx0, v_cur, 0, 0, (int) n_kv_pad, 0);\n            ggml_tensor * beyond = ggml_step(ctx0, ggml_arange(ctx0, 0.5f - n_kv, (float) n_kv_pad + 0.5f, 1.0f));\n            kq_mask = ggml_repeat(ctx0, ggml_scale(ctx0, beyond, -1e30f),\n                                  ggml_new_tensor_2d(ctx0, GGML_TYPE_F32, k_cur->ne[2], q_cur->ne[2]));\n        }\n        ggml_tensor * k = ggml_permute(ctx0, k_cur, 0, 2, 1, 3);\n")
 endfunction()
