@@ -244,7 +244,8 @@ public final class BenchRunner {
                                 Summary.of(java(j, r -> r.decodeLayerMicros() * r.decodeTokensPerSecond() / 1e6)))),
                 Summary.of(java(j, ImageRun::loopTokensPerSecond)),
                 Double.isNaN(bytes[0]) ? null : Summary.of(bytes),
-                Arrays.stream(j).mapToLong(ImageRun::collections).sum());
+                Arrays.stream(j).mapToLong(ImageRun::collections).sum(),
+                TileFlops.of(image.mmproj(), first.imageTokens()).orElse(null));
     }
 
     private static double[] java(ImageRun[] runs, ToDoubleFunction<ImageRun> figure) {

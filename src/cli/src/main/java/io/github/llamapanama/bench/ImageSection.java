@@ -16,8 +16,10 @@ package io.github.llamapanama.bench;
  * @param answerLoop       Java's whole answer loop (sample with the common chain at temperature 0, detokenize, decode), t/s; no counterpart
  * @param bytesPerToken    Java heap bytes per answer token in that loop; null when unknown
  * @param collections      garbage collections during all timed answer loops
+ * @param flops            the work of one tile, counted from the projector's shapes; null when
+ *                         it cannot be counted
  */
 public record ImageSection(String image, String prompt, int promptTokens, int imageTokens, int answerTokens,
                            Comparison encode, Comparison referenceEncode, Comparison firstToken, Comparison decode, Summary answerLoop,
-                           Summary bytesPerToken, long collections) {
+                           Summary bytesPerToken, long collections, TileFlops flops) {
 }

@@ -88,6 +88,16 @@ public final class TableReport {
                     .append(i.referenceEncode().target().description()).append(" with AVX512_BF16 or AMX, <= 0.8x without)")
                     .append(System.lineSeparator());
         }
+        if (i.flops() != null) {
+            TileFlops f = i.flops();
+            out.append(String.format(Locale.ROOT, "    a tile: %.0f GFLOP (linear %.0f, attention %.0f, projector %.1f);"
+                    + " GFLOP/s: Java %.0f, llama-mtmd-cli %s%s%n", f.total() / 1e9, f.linear() / 1e9,
+                    f.attention() / 1e9, f.projector() / 1e9, f.gflops(i.encode().java().median()),
+                    i.encode().llamaCpp() == null ? "-" : String.format(Locale.ROOT, "%.0f",
+                            f.gflops(i.encode().llamaCpp().median())),
+                    i.referenceEncode() == null ? "" : String.format(Locale.ROOT, ", reference %.0f",
+                            f.gflops(i.referenceEncode().llamaCpp().median()))));
+        }
         comparison(out, i.firstToken());
         comparison(out, i.decode());
         out.append(String.format(Locale.ROOT, ROW, "answer loop + sampler", summary(i.answerLoop(), "t/s"),
