@@ -33,6 +33,11 @@
 #    patches and the CLS token). KQV then took ggml's generic dot products, a third of an encode.
 #    Padded keys score 0 and the mask (-1e30) makes their weights exactly 0, so the result is the
 #    unpadded attention up to the order of the sums. Only where the model passes no mask of its own.
+#
+# 7. clip.cpp's encoder graph takes an eval callback, set for the whole process through
+#    llama_panama_clip_set_eval_callback (none by default, and then nothing changes): the shim's
+#    encode profile (native/shim/encode-profile.c) times each node with it. llama.cpp's own
+#    llama-eval-callback does the same for the language model through llama_context_params.
 
 function(llama_panama_replace file before after)
     file(READ "${file}" text)
@@ -85,4 +90,10 @@ function(llama_panama_apply_fixes src)
     llama_panama_replace("${src}/tools/mtmd/clip.cpp"
         "        ggml_tensor * k = ggml_permute(ctx0, k_cur, 0, 2, 1, 3);\n"
         "        // llama-panama fix: keys padded to a multiple of 16, masked, so that KQV takes tinyBLAS (see cmake/llama-cpp-fixes.cmake)\n        const int64_t n_kv_pad = kq_mask ? 0 : GGML_PAD(k_cur->ne[2], 16) - k_cur->ne[2];\n        if (n_kv_pad > 0) {\n            const float n_kv = (float) k_cur->ne[2];\n            k_cur = ggml_pad(ctx0, k_cur, 0, 0, (int) n_kv_pad, 0);\n            v_cur = ggml_pad(ctx0, v_cur, 0, 0, (int) n_kv_pad, 0);\n            ggml_tensor * beyond = ggml_step(ctx0, ggml_arange(ctx0, 0.5f - n_kv, (float) n_kv_pad + 0.5f, 1.0f));\n            kq_mask = ggml_repeat(ctx0, ggml_scale(ctx0, beyond, -1e30f),\n                                  ggml_new_tensor_2d(ctx0, GGML_TYPE_F32, k_cur->ne[2], q_cur->ne[2]));\n        }\n        ggml_tensor * k = ggml_permute(ctx0, k_cur, 0, 2, 1, 3);\n")
+    llama_panama_replace("${src}/tools/mtmd/clip.cpp"
+        "bool clip_image_batch_encode(clip_ctx * ctx, const int n_threads, const clip_image_f32_batch * imgs_c_ptr, float * vec) {\n"
+        "// llama-panama fix: an eval callback for every encoder graph, for profiling (see cmake/llama-cpp-fixes.cmake)\nstatic ggml_backend_sched_eval_callback llama_panama_clip_eval_cb = nullptr;\nstatic void * llama_panama_clip_eval_ud = nullptr;\n\nextern \"C\" void llama_panama_clip_set_eval_callback(ggml_backend_sched_eval_callback cb, void * user_data) {\n    llama_panama_clip_eval_ud = user_data;\n    llama_panama_clip_eval_cb = cb;\n}\n\nbool clip_image_batch_encode(clip_ctx * ctx, const int n_threads, const clip_image_f32_batch * imgs_c_ptr, float * vec) {\n")
+    llama_panama_replace("${src}/tools/mtmd/clip.cpp"
+        "    auto status = ggml_backend_sched_graph_compute(ctx->sched.get(), gf);\n"
+        "    // llama-panama fix: the profiling callback, when one is set (see cmake/llama-cpp-fixes.cmake)\n    ggml_backend_sched_set_eval_callback(ctx->sched.get(), llama_panama_clip_eval_cb, llama_panama_clip_eval_ud);\n    auto status = ggml_backend_sched_graph_compute(ctx->sched.get(), gf);\n")
 endfunction()

@@ -4,6 +4,7 @@ import io.github.llamapanama.Llama;
 import io.github.llamapanama.LlamaException;
 import io.github.llamapanama.bench.JavaImageBench.ImageRun;
 import io.github.llamapanama.model.Model;
+import io.github.llamapanama.vision.EncodeProfile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -198,6 +199,7 @@ public final class BenchRunner {
         MtmdCliTool reference = image.reference() != null && image.reference().has(MtmdCliTool.NAME)
                 ? new MtmdCliTool(image.reference()) : null;
         MtmdCliResult[] ref = new MtmdCliResult[reps];
+        EncodeProfile[] profile = new EncodeProfile[1];
         try (JavaImageBench java = new JavaImageBench(model, image, settings.threads())) {
             for (int r = 0; r < reps; r++) {
                 int i = r;
@@ -211,6 +213,8 @@ public final class BenchRunner {
                 report(name, "image to first token", r, j[r].firstTokenMillis(),
                         n[r] == null ? Double.NaN : n[r].promptEvalMillis(), "ms");
             }
+            // one more Java run, outside the figures, with every encoder node timed on its own
+            profile[0] = EncodeProfile.of(java::run);
         } catch (LlamaException e) { // VisionException included: a projector for another model
             notes.add("image test skipped: " + e.getMessage());
             return null;
@@ -245,7 +249,7 @@ public final class BenchRunner {
                 Summary.of(java(j, ImageRun::loopTokensPerSecond)),
                 Double.isNaN(bytes[0]) ? null : Summary.of(bytes),
                 Arrays.stream(j).mapToLong(ImageRun::collections).sum(),
-                TileFlops.of(image.mmproj(), first.imageTokens()).orElse(null));
+                TileFlops.of(image.mmproj(), first.imageTokens()).orElse(null), profile[0]);
     }
 
     private static double[] java(ImageRun[] runs, ToDoubleFunction<ImageRun> figure) {

@@ -18,8 +18,11 @@ package io.github.llamapanama.bench;
  * @param collections      garbage collections during all timed answer loops
  * @param flops            the work of one tile, counted from the projector's shapes; null when
  *                         it cannot be counted
+ * @param profile          one more Java run with every encoder node timed on its own: the split
+ *                         between linear layers, attention and the rest
  */
 public record ImageSection(String image, String prompt, int promptTokens, int imageTokens, int answerTokens,
                            Comparison encode, Comparison referenceEncode, Comparison firstToken, Comparison decode, Summary answerLoop,
-                           Summary bytesPerToken, long collections, TileFlops flops) {
+                           Summary bytesPerToken, long collections, TileFlops flops,
+                           io.github.llamapanama.vision.EncodeProfile profile) {
 }

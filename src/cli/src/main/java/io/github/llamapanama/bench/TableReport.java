@@ -98,6 +98,16 @@ public final class TableReport {
                     i.referenceEncode() == null ? "" : String.format(Locale.ROOT, ", reference %.0f",
                             f.gflops(i.referenceEncode().llamaCpp().median()))));
         }
+        if (i.profile() != null && i.profile().nodes() > 0) {
+            var p = i.profile();
+            TileFlops f = i.flops();
+            out.append(String.format(Locale.ROOT, "    one run, each encoder node timed alone (%d nodes, %.0f ms): linear %.0f ms%s,"
+                    + " attention %.0f ms%s, rest %.0f ms%n", p.nodes(), p.totalMillis(), p.linearMillis(),
+                    f == null ? "" : String.format(Locale.ROOT, " (%.0f GFLOP/s)", (f.linear() + f.projector()) / p.linearMillis() / 1e6),
+                    p.attentionMillis(),
+                    f == null ? "" : String.format(Locale.ROOT, " (%.0f GFLOP/s)", f.attention() / p.attentionMillis() / 1e6),
+                    p.restMillis()));
+        }
         comparison(out, i.firstToken());
         comparison(out, i.decode());
         out.append(String.format(Locale.ROOT, ROW, "answer loop + sampler", summary(i.answerLoop(), "t/s"),

@@ -1,5 +1,6 @@
 package io.github.llamapanama.internal;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
@@ -8,6 +9,7 @@ import java.lang.invoke.MethodHandle;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * Downcalls into libllama-panama (native/shim/llama-panama.c), llama-panama's own helpers,
@@ -17,6 +19,8 @@ public final class LlamaPanamaNative {
     private static final MethodHandle DECODE;
     private static final MethodHandle SAMPLE;
     private static final MethodHandle RELEASE_COMPUTE_THREADS;
+    private static final MethodHandle ENCODE_PROFILE_START;
+    private static final MethodHandle ENCODE_PROFILE_STOP;
     /**
      * {@code llama_panama_abort_requested}, a ggml_abort_callback that reads the int32 flag it
      * is given as data: non-zero aborts the running decode.
@@ -33,6 +37,10 @@ public final class LlamaPanamaNative {
         ABORT_REQUESTED = find(lookup, "llama_panama_abort_requested");
         RELEASE_COMPUTE_THREADS = Linker.nativeLinker().downcallHandle(
                 find(lookup, "llama_panama_release_compute_threads"), FunctionDescriptor.of(JAVA_INT));
+        ENCODE_PROFILE_START = Linker.nativeLinker().downcallHandle(
+                find(lookup, "llama_panama_encode_profile_start"), FunctionDescriptor.ofVoid());
+        ENCODE_PROFILE_STOP = Linker.nativeLinker().downcallHandle(
+                find(lookup, "llama_panama_encode_profile_stop"), FunctionDescriptor.ofVoid(ADDRESS));
     }
 
     private LlamaPanamaNative() {}
@@ -73,6 +81,28 @@ public final class LlamaPanamaNative {
             return (int) RELEASE_COMPUTE_THREADS.invokeExact();
         } catch (Throwable t) {
             throw new AssertionError("llama_panama_release_compute_threads", t);
+        }
+    }
+
+    /** Starts timing every node of every image-encoder graph in the process (native/shim/encode-profile.c). */
+    public static void encodeProfileStart() {
+        try {
+            ENCODE_PROFILE_START.invokeExact();
+        } catch (Throwable t) {
+            throw new AssertionError("llama_panama_encode_profile_start", t);
+        }
+    }
+
+    /**
+     * Stops it: microseconds of the linear layers, attention and the rest, then their node counts.
+     */
+    public static long[] encodeProfileStop() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(JAVA_LONG, 6);
+            ENCODE_PROFILE_STOP.invokeExact(out);
+            return out.toArray(JAVA_LONG);
+        } catch (Throwable t) {
+            throw new AssertionError("llama_panama_encode_profile_stop", t);
         }
     }
 }
