@@ -38,6 +38,11 @@
 #    llama_panama_clip_set_eval_callback (none by default, and then nothing changes): the shim's
 #    encode profile (native/shim/encode-profile.c) times each node with it. llama.cpp's own
 #    llama-eval-callback does the same for the language model through llama_context_params.
+#
+# 8. clip.cpp's attention: with BF16 weights (a projector converted for, or loaded as BF16 on, a
+#    CPU with BF16 dot products), Q and K are cast to BF16 so that KQ runs on tinyBLAS's BF16
+#    kernel, as the linear layers do; scores still accumulate in F32. KQV stays F32: casting its
+#    softmax output would cost what it saves.
 
 function(llama_panama_replace file before after)
     file(READ "${file}" text)
@@ -96,4 +101,7 @@ function(llama_panama_apply_fixes src)
     llama_panama_replace("${src}/tools/mtmd/clip.cpp"
         "    auto status = ggml_backend_sched_graph_compute(ctx->sched.get(), gf);\n"
         "    // llama-panama fix: the profiling callback, when one is set (see cmake/llama-cpp-fixes.cmake)\n    ggml_backend_sched_set_eval_callback(ctx->sched.get(), llama_panama_clip_eval_cb, llama_panama_clip_eval_ud);\n    auto status = ggml_backend_sched_graph_compute(ctx->sched.get(), gf);\n")
+    llama_panama_replace("${src}/tools/mtmd/clip.cpp"
+        "        ggml_tensor * k = ggml_permute(ctx0, k_cur, 0, 2, 1, 3);\n        //cb(k, \"k\", il);\n"
+        "        ggml_tensor * k = ggml_permute(ctx0, k_cur, 0, 2, 1, 3);\n        //cb(k, \"k\", il);\n        // llama-panama fix: with BF16 weights, KQ in BF16 too (see cmake/llama-cpp-fixes.cmake)\n        if (wo && wo->type == GGML_TYPE_BF16 && k->ne[0] % 32 == 0) {\n            q = ggml_cast(ctx0, q, GGML_TYPE_BF16);\n            k = ggml_cast(ctx0, k, GGML_TYPE_BF16);\n        }\n")
 endfunction()

@@ -1,6 +1,7 @@
 package io.github.llamapanama.vision;
 
 import io.github.llamapanama.fixtures.Fixtures;
+import io.github.llamapanama.fixtures.QuantFormat;
 import io.github.llamapanama.gguf.GgufFile;
 import io.github.llamapanama.gguf.GgufFileType;
 import io.github.llamapanama.gguf.GgufType;
@@ -77,6 +78,28 @@ class ProjectorConverterTest {
                 System.out.printf("%s projector: cosine %.6f, worst relative error %.4f%n", target, cos, worst);
                 assertTrue(cos >= 0.999, target + ": cosine " + cos);
             }
+        }
+    }
+
+    /**
+     * The InternVL3-1B shape (64-wide heads): converted to BF16, the encoder also runs KQ in BF16
+     * (fix 8 in cmake/llama-cpp-fixes.cmake), and the tile's embeddings stay within the bound.
+     */
+    @Test
+    void theOneBShapedProjectorInBf16EncodesLikeTheF16File() throws Exception {
+        Path f16 = Fixtures.internVl3ShapeMmproj();
+        Path bf16 = dir.resolve("mmproj-1b-BF16.gguf");
+        ProjectorConverter.convert(f16, bf16, GgufType.BF16);
+        try (Model model = Model.load(Fixtures.internVl3Shape(QuantFormat.Q4_K_M))) {
+            float[] reference = encode(model, f16);
+            float[] converted = encode(model, bf16);
+            double cos = cosine(reference, converted);
+            double worst = 0;
+            for (int i = 0; i < reference.length; i++) {
+                worst = Math.max(worst, Math.abs(converted[i] - reference[i]) / Math.max(1e-3, Math.abs(reference[i])));
+            }
+            System.out.printf("1B-shaped BF16 projector: cosine %.6f, worst relative error %.4f%n", cos, worst);
+            assertTrue(cos >= 0.999, "cosine " + cos);
         }
     }
 
