@@ -4,13 +4,11 @@ import io.github.llamapanama.Llama;
 import io.github.llamapanama.fixtures.Fixtures;
 import io.github.llamapanama.gguf.GgufType;
 import io.github.llamapanama.model.Model;
-import io.github.llamapanama.testing.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,16 +24,9 @@ class Bf16WeightsTest {
     Path dir;
 
     private static float[] encode(Model model, Path mmproj, ProjectorParams params, String[] weights) {
-        try (Projector projector = Projector.load(mmproj, model, params);
-             Bitmap image = Bitmap.read(projector, TestData.file("test-1.jpeg"));
-             InputChunks chunks = projector.tokenize(projector.mediaMarker(), List.of(image), false)) {
+        try (Projector projector = Projector.load(mmproj, model, params)) {
             weights[0] = projector.weights();
-            for (int i = 0; i < chunks.chunks().size(); i++) {
-                if (chunks.chunks().get(i).type() != ChunkType.TEXT) {
-                    return projector.encode(chunks, i);
-                }
-            }
-            throw new AssertionError("no media chunk");
+            return FirstImage.embeddings(projector);
         }
     }
 

@@ -2,10 +2,7 @@ package io.github.llamapanama.vision;
 
 import io.github.llamapanama.fixtures.Fixtures;
 import io.github.llamapanama.model.Model;
-import io.github.llamapanama.testing.TestData;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,25 +16,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class EncodeProfileTest {
 
-    private static float[] encode(Projector projector) {
-        try (Bitmap image = Bitmap.read(projector, TestData.file("test-1.jpeg"));
-             InputChunks chunks = projector.tokenize(projector.mediaMarker(), List.of(image), false)) {
-            for (int i = 0; i < chunks.chunks().size(); i++) {
-                if (chunks.chunks().get(i).type() != ChunkType.TEXT) {
-                    return projector.encode(chunks, i);
-                }
-            }
-            throw new AssertionError("no media chunk");
-        }
-    }
-
     @Test
     void splitsAnEncodeIntoLinearAttentionAndTheRest() {
         try (Model model = Model.load(Fixtures.tinyQwen2());
              Projector projector = Projector.load(Fixtures.tinyInternVlMmproj(), model)) {
-            float[] plain = encode(projector);
+            float[] plain = FirstImage.embeddings(projector);
             float[][] profiled = new float[1][];
-            EncodeProfile p = EncodeProfile.of(() -> profiled[0] = encode(projector));
+            EncodeProfile p = EncodeProfile.of(() -> profiled[0] = FirstImage.embeddings(projector));
             assertTrue(p.linearMillis() > 0 && p.attentionMillis() > 0 && p.restMillis() > 0, p.toString());
             assertTrue(p.nodes() > 10, p.toString());
             assertEquals(p.linearMillis() + p.attentionMillis() + p.restMillis(), p.totalMillis(), 1e-9);
@@ -46,7 +31,7 @@ class EncodeProfileTest {
             EncodeProfile none = EncodeProfile.of(() -> { });
             assertEquals(new EncodeProfile(0, 0, 0, 0), none, "nothing encoded, nothing counted");
             // the profile ended: a later encode is not counted anywhere, and still gives the same result
-            assertArrayEquals(plain, encode(projector));
+            assertArrayEquals(plain, FirstImage.embeddings(projector));
         }
     }
 

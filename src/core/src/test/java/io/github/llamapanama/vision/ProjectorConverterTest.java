@@ -6,7 +6,6 @@ import io.github.llamapanama.gguf.GgufFile;
 import io.github.llamapanama.gguf.GgufFileType;
 import io.github.llamapanama.gguf.GgufType;
 import io.github.llamapanama.model.Model;
-import io.github.llamapanama.testing.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,15 +27,8 @@ class ProjectorConverterTest {
     Path dir;
 
     private static float[] encode(Model model, Path mmproj) {
-        try (Projector projector = Projector.load(mmproj, model);
-             Bitmap image = Bitmap.read(projector, TestData.file("test-1.jpeg"));
-             InputChunks chunks = projector.tokenize(projector.mediaMarker(), List.of(image), false)) {
-            for (int i = 0; i < chunks.chunks().size(); i++) {
-                if (chunks.chunks().get(i).type() != ChunkType.TEXT) {
-                    return projector.encode(chunks, i);
-                }
-            }
-            throw new AssertionError("no media chunk");
+        try (Projector projector = Projector.load(mmproj, model)) {
+            return FirstImage.embeddings(projector);
         }
     }
 
