@@ -10,7 +10,7 @@
 #                                     (likewise --cuda); with --native, a full GPU build as before
 #   ./build-native.sh --metal         GGML_METAL=ON (macOS)
 #   ./build-native.sh --no-tools      the natives for the jar only, without llama.cpp's tools
-#   ./build-native.sh --debian11      the portable build: inside a Debian 11 root (glibc 2.31) made with
+#   ./build-native.sh --debian11      the portable build (glibc 2.28): inside a Debian 11 root made with
 #                                     debootstrap and kept in the cache, with clang 16, the C++
 #                                     runtime linked statically and libomp bundled; needs root.
 #                                     What CI ships and tests
@@ -142,7 +142,8 @@ regen_bindings() {
 }
 
 # --- --debian11: the same build, run inside an old Debian root -----------------------------------
-# The libraries then need glibc 2.31 at most (Debian 11, Ubuntu 20.04, RHEL 9). Debian 11's GCC 10
+# The libraries then need glibc 2.28 at most (native/glibc-2.28.h pins the four libm functions that
+# 2.29 versioned anew; RHEL 8, Debian 10, Ubuntu 20.04). Debian 11's GCC 10
 # cannot compile the AMX and AVX-VNNI variants, so the root builds with its clang 16. libstdc++ and
 # libgcc are linked statically and hidden (native/CMakeLists.txt), and LLVM's OpenMP runtime is
 # bundled like libgomp (cmake/stage-natives.cmake), so the libraries need nothing but glibc.
