@@ -5,16 +5,12 @@
 // measures a little: every node becomes its own graph compute.
 #include "ggml.h"
 #include "ggml-backend.h"
+#include "llama-panama-api.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
-#if defined(_WIN32)
-#    define LLAMA_PANAMA_API __declspec(dllexport)
-#else
-#    define LLAMA_PANAMA_API __attribute__((visibility("default")))
-#endif
 
 // In libmtmd, from fix 7.
 void llama_panama_clip_set_eval_callback(ggml_backend_sched_eval_callback cb, void * user_data);

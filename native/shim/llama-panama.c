@@ -9,11 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#if defined(_WIN32)
-#    define LLAMA_PANAMA_API __declspec(dllexport)
-#else
-#    define LLAMA_PANAMA_API __attribute__((visibility("default")))
-#endif
+#include "llama-panama-api.h"
 
 // llama_decode takes its batch by value. A by-value struct makes the Java downcall copy it through
 // temporary wrapper objects on every call until the JIT has compiled the call site; a pointer does not.

@@ -1,6 +1,7 @@
 package io.github.llamapanama.cli;
 
 import io.github.llamapanama.fixtures.Fixtures;
+import io.github.llamapanama.loader.NativesJar;
 import io.github.llamapanama.testing.TestData;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -11,10 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarFile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -40,7 +39,7 @@ class SlimContainerIT {
         assumeTrue(root || ci, "needs root for chroot");
         assertTrue(root, "CI runs this test as root");
         Path cliJar = Path.of(System.getProperty("cli.jar"));
-        assumeTrue(ci || !suite.equals("bullseye") || nativesBuild(cliJar).contains("static C++ runtime"),
+        assumeTrue(ci || !suite.equals("bullseye") || NativesJar.build(cliJar).contains("static C++ runtime"),
                 "the natives were built on this machine's glibc: Debian 11 needs build-native.sh --debian11");
         Path cache = Path.of(System.getProperty("llama.panama.cache"));
         Path rootfs = debianRoot(cache.resolve("roots").resolve(suite + "-minbase"), suite);
@@ -100,18 +99,6 @@ class SlimContainerIT {
                 dir.getParent());
         Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
         return dir;
-    }
-
-    /** The {@code build} line of the natives in the runnable jar. */
-    private static String nativesBuild(Path jar) throws IOException {
-        try (JarFile j = new JarFile(jar.toFile())) {
-            var index = j.stream().filter(e -> e.getName().endsWith("/natives.properties")).findFirst().orElseThrow();
-            Properties p = new Properties();
-            try (var in = j.getInputStream(index)) {
-                p.load(in);
-            }
-            return p.getProperty("build", "");
-        }
     }
 
     private static String sh(List<String> command, int seconds, Path dir) throws IOException, InterruptedException {

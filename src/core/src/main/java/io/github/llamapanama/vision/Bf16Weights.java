@@ -46,9 +46,9 @@ final class Bf16Weights {
         if (!params.bf16()) {
             return new Choice(mmproj, "as in the file (BF16 conversion turned off)");
         }
-        String variant = Llama.cpuVariant().orElse("");
-        if (!BF16_VARIANTS.contains(variant)) {
-            return new Choice(mmproj, "as in the file (the CPU variant '" + variant + "' has no BF16 dot products)");
+        if (!Projector.bf16WeightsAvailable()) {
+            return new Choice(mmproj, "as in the file (the CPU variant '" + Llama.cpuVariant().orElse("")
+                    + "' has no BF16 dot products)");
         }
         if (params.useGpu() && Llama.supportsGpuOffload()) {
             return new Choice(mmproj, "as in the file (the encoder may run on a GPU)");

@@ -1,6 +1,5 @@
 package io.github.llamapanama.vision;
 
-import io.github.llamapanama.Llama;
 import io.github.llamapanama.fixtures.Fixtures;
 import io.github.llamapanama.gguf.GgufType;
 import io.github.llamapanama.model.Model;
@@ -37,7 +36,7 @@ class Bf16WeightsTest {
         ProjectorConverter.convert(Fixtures.tinyInternVlMmproj(), bf16, GgufType.BF16);
         Path f16 = dir.resolve("f16-from-bf16.gguf");
         ProjectorConverter.convert(bf16, f16, GgufType.F16);
-        boolean cpuHasBf16 = Bf16Weights.BF16_VARIANTS.contains(Llama.cpuVariant().orElse(""));
+        boolean cpuHasBf16 = Projector.bf16WeightsAvailable();
         String[] weights = new String[1];
         try (Model model = Model.load(Fixtures.tinyQwen2())) {
             ProjectorParams params = ProjectorParams.defaults();
