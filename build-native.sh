@@ -287,7 +287,10 @@ while IFS= read -r f; do
   mkdir -p "$(dirname "$native_src/native/$f")"
   sync_file "$here/native/$f" "$native_src/native/$f"
 done < <(cd "$here/native" && find . -type f | sed 's#^\./##')
-for f in "$here"/cmake/*.cmake; do sync_file "$f" "$native_src/cmake/$(basename "$f")"; done
+while IFS= read -r f; do
+  mkdir -p "$(dirname "$native_src/cmake/$f")"
+  sync_file "$here/cmake/$f" "$native_src/cmake/$f"
+done < <(cd "$here/cmake" && find . -type f | sed 's#^\./##')
 if [ -f "$build/CMakeCache.txt" ] \
    && ! grep -qx "CMAKE_HOME_DIRECTORY:INTERNAL=$native_src/native" "$build/CMakeCache.txt"; then
   echo "== $build was configured from another source directory; starting it over"

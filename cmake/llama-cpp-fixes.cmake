@@ -1,7 +1,9 @@
 # Fixes llama-panama applies to the pinned llama.cpp tree before building it: bugs fixed upstream
-# after the pinned commit that a Java binding trips over. Each fix is an exact text replacement;
-# it is applied once (a file is rewritten only when its text changes, so rebuilds stay
-# incremental), and configuring fails when a file holds neither the original nor the fixed text.
+# after the pinned commit that a Java binding trips over, and what makes a projector fast on a
+# CPU. Each fix is an exact text replacement, made on the file as the pinned commit has it (read
+# from git, so an edited fix replaces its earlier version instead of stacking on it); a file is
+# rewritten only when its text changes, so rebuilds stay incremental, and configuring fails when
+# the pinned text is not there.
 #
 # 1. sgemm's shared chunk counter (upstream: ggml-org/llama.cpp#14035, after b5582).
 #    tinyBLAS::gemm hands out work through a function-static std::atomic, one counter for the
@@ -43,23 +45,58 @@
 #    CPU with BF16 dot products), Q and K are cast to BF16 so that KQ runs on tinyBLAS's BF16
 #    kernel, as the linear layers do; scores still accumulate in F32. KQV stays F32: casting its
 #    softmax output would cost what it saves.
+#
+# 9. clip.cpp's weights in the CPU's extra buffer types. clip.cpp allocates every weight in the
+#    backend's default buffer type, so the kernels that serve llama.cpp's own models from extra
+#    buffer types (AMX for Q8_0/Q4_K/F16... on Sapphire Rapids, repacked Q4_0 and Q4_K on any
+#    AVX2 CPU) never ran a projector. With the encoder on the CPU, a matrix that only matrix
+#    products use (read from the warmup graph) goes to the first extra buffer type whose kernels
+#    take all of those products, as llama.cpp's model loader decides for the language model.
+#    llama_panama_clip_use_extra_bufts turns it off for the loads on one thread, and
+#    llama_panama_clip_weight_bufts says what went where (the fragments in llama-cpp-fixes/).
 
+# The fixed text of each file lives in a global property until llama_panama_write_fixes.
 function(llama_panama_replace file before after)
-    file(READ "${file}" text)
-    string(FIND "${text}" "${after}" fixed_at)
-    if(NOT fixed_at EQUAL -1)
-        return()
+    get_property(text GLOBAL PROPERTY "llama_panama_text:${file}")
+    get_property(known GLOBAL PROPERTY "llama_panama_text:${file}" SET)
+    if(NOT known)
+        file(RELATIVE_PATH rel "${LLAMA_PANAMA_FIXES_SRC}" "${file}")
+        execute_process(COMMAND git -C "${LLAMA_PANAMA_FIXES_SRC}" show "HEAD:${rel}"
+                        OUTPUT_VARIABLE text RESULT_VARIABLE rc ERROR_VARIABLE err)
+        if(NOT rc EQUAL 0)
+            message(FATAL_ERROR "llama-panama fix: cannot read ${rel} at the pinned commit: ${err}")
+        endif()
+        set_property(GLOBAL APPEND PROPERTY llama_panama_fixed_files "${file}")
     endif()
     string(FIND "${text}" "${before}" found_at)
     if(found_at EQUAL -1)
-        message(FATAL_ERROR "llama-panama fix: ${file} holds neither the pinned text nor the fix:\n${before}")
+        message(FATAL_ERROR "llama-panama fix: ${file} does not hold the pinned text:\n${before}")
     endif()
     string(REPLACE "${before}" "${after}" text "${text}")
-    file(WRITE "${file}" "${text}")
-    message(STATUS "llama-panama fix applied to ${file}")
+    set_property(GLOBAL PROPERTY "llama_panama_text:${file}" "${text}")
+endfunction()
+
+# A fix whose new text is a file of its own: the fragment goes in just before the anchor.
+set(LLAMA_PANAMA_FIXES_DIR "${CMAKE_CURRENT_LIST_DIR}/llama-cpp-fixes")
+function(llama_panama_insert_before file anchor fragment)
+    file(READ "${LLAMA_PANAMA_FIXES_DIR}/${fragment}" text)
+    llama_panama_replace("${file}" "${anchor}" "${text}${anchor}")
+endfunction()
+
+function(llama_panama_write_fixes)
+    get_property(files GLOBAL PROPERTY llama_panama_fixed_files)
+    foreach(file IN LISTS files)
+        get_property(text GLOBAL PROPERTY "llama_panama_text:${file}")
+        file(READ "${file}" current)
+        if(NOT current STREQUAL text)
+            file(WRITE "${file}" "${text}")
+            message(STATUS "llama-panama fixes applied to ${file}")
+        endif()
+    endforeach()
 endfunction()
 
 function(llama_panama_apply_fixes src)
+    set(LLAMA_PANAMA_FIXES_SRC "${src}")
     set(cpu "${src}/ggml/src/ggml-cpu")
     llama_panama_replace("${cpu}/ggml-cpu-impl.h"
         "void ggml_barrier(struct ggml_threadpool * tp);\n"
@@ -101,7 +138,20 @@ function(llama_panama_apply_fixes src)
     llama_panama_replace("${src}/tools/mtmd/clip.cpp"
         "    auto status = ggml_backend_sched_graph_compute(ctx->sched.get(), gf);\n"
         "    // llama-panama fix: the profiling callback, when one is set (see cmake/llama-cpp-fixes.cmake)\n    ggml_backend_sched_set_eval_callback(ctx->sched.get(), llama_panama_clip_eval_cb, llama_panama_clip_eval_ud);\n    auto status = ggml_backend_sched_graph_compute(ctx->sched.get(), gf);\n")
+    set(clip "${src}/tools/mtmd/clip.cpp")
+    llama_panama_insert_before("${clip}" "struct clip_model_loader {\n" "clip-extra-bufts-api.cpp")
+    llama_panama_insert_before("${clip}" "    void alloc_compute_meta(clip_ctx & ctx_clip) {\n" "clip-extra-bufts-loader.cpp")
+    llama_panama_replace("${clip}"
+        "    ggml_backend_buffer_ptr buf;\n\n    int max_nodes = 8192;\n"
+        "    ggml_backend_buffer_ptr buf;\n    std::vector<ggml_backend_buffer_ptr> llama_panama_bufs_extra; // llama-panama fix 9\n\n    int max_nodes = 8192;\n")
+    llama_panama_replace("${clip}"
+        "            ctx_clip.buf.reset(ggml_backend_alloc_ctx_tensors_from_buft(ctx_clip.ctx_data.get(), buft));\n"
+        "            llama_panama_alloc_extra_bufts(ctx_clip); // llama-panama fix 9: before the rest is allocated\n            ctx_clip.buf.reset(ggml_backend_alloc_ctx_tensors_from_buft(ctx_clip.ctx_data.get(), buft));\n")
+    llama_panama_replace("${clip}"
+        "                if (ggml_backend_buft_is_host(buft)) {\n                    // for the CPU and Metal backend"
+        "                if (ggml_backend_buffer_is_host(cur->buffer)) { // llama-panama fix 9: per tensor\n                    // for the CPU and Metal backend")
     llama_panama_replace("${src}/tools/mtmd/clip.cpp"
         "        ggml_tensor * k = ggml_permute(ctx0, k_cur, 0, 2, 1, 3);\n        //cb(k, \"k\", il);\n"
         "        ggml_tensor * k = ggml_permute(ctx0, k_cur, 0, 2, 1, 3);\n        //cb(k, \"k\", il);\n        // llama-panama fix: with BF16 weights, KQ in BF16 too (see cmake/llama-cpp-fixes.cmake)\n        if (wo && wo->type == GGML_TYPE_BF16 && k->ne[0] % 32 == 0) {\n            q = ggml_cast(ctx0, q, GGML_TYPE_BF16);\n            k = ggml_cast(ctx0, k, GGML_TYPE_BF16);\n        }\n")
+    llama_panama_write_fixes()
 endfunction()

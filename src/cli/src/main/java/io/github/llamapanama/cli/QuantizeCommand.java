@@ -16,7 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "quantize", description = "Convert or quantize a model file, as llama-quantize does "
-        + "(Q8_0, Q6_K, Q4_K_M, Q4_0, IQ3_M, BF16, F16, ...), or a projector (mmproj) to F16, BF16 or Q8_0.")
+        + "(Q8_0, Q6_K, Q4_K_M, Q4_0, IQ3_M, BF16, F16, ...), or a projector (mmproj) to F16, BF16, Q8_0 or Q4_0.")
 final class QuantizeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IN.gguf")
     Path input;
@@ -48,7 +48,7 @@ final class QuantizeCommand implements Callable<Integer> {
         }
         if (projector) { // llama_model_quantize reads models only
             GgufType target = Arrays.stream(GgufType.values()).filter(g -> g.name().equalsIgnoreCase(type)).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("a projector converts to F16, BF16 or Q8_0, not " + type));
+                    .orElseThrow(() -> new IllegalArgumentException("a projector converts to F16, BF16, Q8_0 or Q4_0, not " + type));
             long t0 = System.nanoTime();
             ProjectorConverter.Result r = ProjectorConverter.convert(input, output, target);
             System.out.printf(Locale.ROOT, "%s -> %s (%s): %d matrices converted%s, %.1f MiB in %.1f s%n",

@@ -8,6 +8,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -21,6 +22,8 @@ public final class LlamaPanamaNative {
     private static final MethodHandle RELEASE_COMPUTE_THREADS;
     private static final MethodHandle ENCODE_PROFILE_START;
     private static final MethodHandle ENCODE_PROFILE_STOP;
+    private static final MethodHandle CLIP_USE_EXTRA_BUFTS;
+    private static final MethodHandle CLIP_WEIGHT_BUFTS;
     /**
      * {@code llama_panama_abort_requested}, a ggml_abort_callback that reads the int32 flag it
      * is given as data: non-zero aborts the running decode.
@@ -41,6 +44,11 @@ public final class LlamaPanamaNative {
                 find(lookup, "llama_panama_encode_profile_start"), FunctionDescriptor.ofVoid());
         ENCODE_PROFILE_STOP = Linker.nativeLinker().downcallHandle(
                 find(lookup, "llama_panama_encode_profile_stop"), FunctionDescriptor.ofVoid(ADDRESS));
+        // in libmtmd, from fix 9 of cmake/llama-cpp-fixes.cmake
+        CLIP_USE_EXTRA_BUFTS = Linker.nativeLinker().downcallHandle(
+                find(lookup, "llama_panama_clip_use_extra_bufts"), FunctionDescriptor.ofVoid(JAVA_BOOLEAN));
+        CLIP_WEIGHT_BUFTS = Linker.nativeLinker().downcallHandle(
+                find(lookup, "llama_panama_clip_weight_bufts"), FunctionDescriptor.of(ADDRESS));
     }
 
     private LlamaPanamaNative() {}
@@ -103,6 +111,31 @@ public final class LlamaPanamaNative {
             return out.toArray(JAVA_LONG);
         } catch (Throwable t) {
             throw new AssertionError("llama_panama_encode_profile_stop", t);
+        }
+    }
+
+    /**
+     * Whether projectors loaded next on this thread may keep matrices in the CPU's extra buffer
+     * types (AMX, repacked Q4_0/Q4_K); also forgets what earlier loads on this thread placed.
+     */
+    public static void clipUseExtraBufts(boolean use) {
+        try {
+            CLIP_USE_EXTRA_BUFTS.invokeExact(use);
+        } catch (Throwable t) {
+            throw new AssertionError("llama_panama_clip_use_extra_bufts", t);
+        }
+    }
+
+    /**
+     * What the projectors loaded on this thread since {@link #clipUseExtraBufts} placed in extra
+     * buffer types: "NAME MATRICES MIB;" per buffer type and encoder, empty for nothing.
+     */
+    public static String clipWeightBufts() {
+        try {
+            MemorySegment s = (MemorySegment) CLIP_WEIGHT_BUFTS.invokeExact();
+            return s.reinterpret(Long.MAX_VALUE).getString(0);
+        } catch (Throwable t) {
+            throw new AssertionError("llama_panama_clip_weight_bufts", t);
         }
     }
 }

@@ -87,22 +87,42 @@ public final class Projector extends NativeResource {
         int imageSize = checkProjectorFile(mmproj, model);
         Bf16Weights.Choice weights = Bf16Weights.choose(mmproj, params);
         try (Arena call = Arena.ofConfined()) {
+            LlamaPanamaNative.clipUseExtraBufts(params.extraBufferTypes()); // for this thread's load
             MemorySegment c = LlamaNative.mtmd_init_from_file(call.allocateFrom(weights.file().toString()),
                     Handles.of(model), params.toNative(call));
+            String placed = LlamaPanamaNative.clipWeightBufts();
             LlamaPanamaNative.releaseComputeThreads(); // leave no OpenMP team behind on this thread
             if (c.equals(MemorySegment.NULL)) {
                 throw new VisionException("mtmd could not load the projector " + mmproj
                         + " (mtmd logs its reason to stderr; ProjectorParams.withVerbose shows more)");
             }
             Projector p = new Projector(model, c, params.mediaMarker(), imageSize);
-            p.weights = weights.weights();
+            p.weights = weights.weights() + placement(placed, params);
             return p;
         }
     }
 
+    /** The matrices clip.cpp put in the CPU's extra buffer types, from "NAME MATRICES MIB;" entries. */
+    static String placement(String placed, ProjectorParams params) {
+        if (!params.extraBufferTypes()) {
+            return "; extra buffer types turned off";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String entry : placed.split(";")) {
+            String[] f = entry.trim().split(" ");
+            if (f.length == 3) {
+                sb.append(sb.isEmpty() ? "; " : ", ").append(f[1]).append(" matrices (").append(f[2])
+                        .append(" MiB) in ").append(f[0]);
+            }
+        }
+        return sb.toString();
+    }
+
     /**
      * Which weights the encoder runs with: as in the file, or BF16 converted exactly from the
-     * file's F16 on a CPU with BF16 dot products ({@link ProjectorParams#bf16()}), and why.
+     * file's F16 on a CPU with BF16 dot products ({@link ProjectorParams#bf16()}), and why; then
+     * the matrices kept in the CPU's extra buffer types ({@link ProjectorParams#extraBufferTypes()}),
+     * as "; 96 matrices (2.25 MiB) in CPU_AARCH64" (repacked Q4_0 or Q4_K) or "in AMX".
      */
     public String weights() {
         return weights;

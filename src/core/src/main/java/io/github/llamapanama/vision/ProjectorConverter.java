@@ -20,11 +20,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Converts a projector (mmproj) file to BF16, F16 or Q8_0, which llama-quantize at the pinned
+ * Converts a projector (mmproj) file to BF16, F16, Q8_0 or Q4_0, which llama-quantize at the pinned
  * commit cannot do. Only the matrices of the encoder's blocks and of the projection
  * ({@code v.blk.*.weight}, {@code mm.*.weight}, 2-d) change type, as llama.cpp's converter does:
  * the patch embedding stays F16 (a convolution kernel), position and class embeddings, norms,
- * biases and layer scales keep their types. Q8_0 rounds as ggml's reference quantizer does.
+ * biases and layer scales keep their types. Q8_0 and Q4_0 round as ggml's reference quantizers
+ * do. Q4_0 is what the CPU's repacked kernels take (fix 9 in cmake/llama-cpp-fixes.cmake), and
+ * where AMX is there, Q8_0 and Q4_0 both run on it.
  *
  * {@snippet :
  * ProjectorConverter.Result r = ProjectorConverter.convert(Path.of("mmproj-F16.gguf"),
@@ -33,15 +35,17 @@ import java.util.Set;
  * }
  */
 public final class ProjectorConverter {
-    private static final Set<GgufType> TARGETS = Set.of(GgufType.F16, GgufType.BF16, GgufType.Q8_0);
+    private static final Set<GgufType> TARGETS = Set.of(GgufType.F16, GgufType.BF16, GgufType.Q8_0, GgufType.Q4_0);
     private static final Set<GgufType> FLOATS = Set.of(GgufType.F32, GgufType.F16, GgufType.BF16);
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int QK8_0 = 32;
+    private static final int QK4_0 = 32;
 
     /**
      * @param converted matrices written in the new type
-     * @param exact     whether every converted value is represented exactly (always false for Q8_0;
+     * @param exact     whether every converted value is represented exactly (always false for Q8_0
+     *                  and Q4_0;
      *                  F16 to BF16 is exact when the weights came from BF16)
      */
     public record Result(int converted, boolean exact) {}
@@ -50,7 +54,7 @@ public final class ProjectorConverter {
 
     public static Result convert(Path input, Path output, GgufType target) {
         if (!TARGETS.contains(target)) {
-            throw new IllegalArgumentException("a projector converts to F16, BF16 or Q8_0, not " + target);
+            throw new IllegalArgumentException("a projector converts to F16, BF16, Q8_0 or Q4_0, not " + target);
         }
         if (input.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
             throw new IllegalArgumentException("the output would overwrite the input: " + input);
@@ -69,6 +73,7 @@ public final class ProjectorConverter {
             GgufFileType fileType = switch (target) {
                 case F16 -> GgufFileType.MOSTLY_F16;
                 case BF16 -> GgufFileType.MOSTLY_BF16;
+                case Q4_0 -> GgufFileType.MOSTLY_Q4_0;
                 default -> GgufFileType.MOSTLY_Q8_0;
             };
             out.put(GgufKeys.GENERAL_FILE_TYPE, GgufValue.uint32(fileType.id()));
@@ -91,6 +96,12 @@ public final class ProjectorConverter {
                                 for (int b = 0; b < row.length; b += QK8_0) {
                                     quantizeQ8_0(row, b, block);
                                     sink.putBytes(block, 0, block.length);
+                                }
+                            } else if (target == GgufType.Q4_0) {
+                                exact[0] = false;
+                                for (int b = 0; b < row.length; b += QK4_0) {
+                                    quantizeQ4_0(row, b, block);
+                                    sink.putBytes(block, 0, 2 + QK4_0 / 2);
                                 }
                             } else {
                                 for (float v : row) {
@@ -125,7 +136,8 @@ public final class ProjectorConverter {
         boolean matrix = t.shape().length == 2 && t.name().endsWith(".weight")
                 && (t.name().startsWith("v.blk.") || t.name().startsWith("mm."));
         return matrix && FLOATS.contains(t.type()) && t.type() != target
-                && (target != GgufType.Q8_0 || t.shape()[0] % QK8_0 == 0);
+                && (target != GgufType.Q8_0 || t.shape()[0] % QK8_0 == 0)
+                && (target != GgufType.Q4_0 || t.shape()[0] % QK4_0 == 0);
     }
 
     private static float read(MemorySegment data, GgufType type, long i) {
@@ -156,6 +168,33 @@ public final class ProjectorConverter {
         for (int j = 0; j < QK8_0; j++) {
             float v = x[from + j] * id;
             block[2 + j] = (byte) (int) (Math.signum(v) * Math.floor(Math.abs(v) + 0.5f)); // roundf
+        }
+    }
+
+    /**
+     * One Q4_0 block as ggml's quantize_row_q4_0_ref writes it: an F16 scale (the value of largest
+     * magnitude over -8), then 16 bytes, value j in the low nibble of byte j and value j + 16 in
+     * its high nibble, each offset by 8.
+     */
+    static void quantizeQ4_0(float[] x, int from, byte[] block) {
+        float amax = 0;
+        float max = 0;
+        for (int j = 0; j < QK4_0; j++) {
+            float v = x[from + j];
+            if (amax < Math.abs(v)) {
+                amax = Math.abs(v);
+                max = v;
+            }
+        }
+        float d = max / -8;
+        float id = d != 0 ? 1.0f / d : 0.0f;
+        short h = Float.floatToFloat16(d);
+        block[0] = (byte) h;
+        block[1] = (byte) (h >> 8);
+        for (int j = 0; j < QK4_0 / 2; j++) {
+            int lo = Math.min(15, (int) (x[from + j] * id + 8.5f)); // (int8_t) truncates, as in C
+            int hi = Math.min(15, (int) (x[from + QK4_0 / 2 + j] * id + 8.5f));
+            block[2 + j] = (byte) (lo | hi << 4);
         }
     }
 }

@@ -21,12 +21,22 @@ import java.util.Objects;
  *                     sapphirerapids variants), run an F16 projector with its matrices in BF16
  *                     when that conversion is exact for every value (as for InternVL3, whose
  *                     weights were released in BF16); the converted file is cached. On by default
+ * @param extraBufferTypes with the encoder on the CPU, keep each matrix the CPU's extra buffer
+ *                     types have kernels for in that buffer type, as llama.cpp does for a
+ *                     model's weights: AMX (Q4_0, Q4_1, Q8_0, Q4_K to Q6_K, IQ4_XS, F16) on Sapphire Rapids,
+ *                     Q4_0 and Q4_K repacked for AVX2 and NEON. On by default;
+ *                     {@link Projector#weights()} says what went there
  */
 public record ProjectorParams(int threads, boolean useGpu, boolean verbose, boolean printTimings, String mediaMarker,
-                              boolean bf16) {
+                              boolean bf16, boolean extraBufferTypes) {
 
     public ProjectorParams(int threads, boolean useGpu, boolean verbose, boolean printTimings, String mediaMarker) {
-        this(threads, useGpu, verbose, printTimings, mediaMarker, true);
+        this(threads, useGpu, verbose, printTimings, mediaMarker, true, true);
+    }
+
+    public ProjectorParams(int threads, boolean useGpu, boolean verbose, boolean printTimings, String mediaMarker,
+                           boolean bf16) {
+        this(threads, useGpu, verbose, printTimings, mediaMarker, bf16, true);
     }
 
     public ProjectorParams {
@@ -50,24 +60,29 @@ public record ProjectorParams(int threads, boolean useGpu, boolean verbose, bool
     }
 
     public ProjectorParams withThreads(int n) {
-        return new ProjectorParams(n, useGpu, verbose, printTimings, mediaMarker, bf16);
+        return new ProjectorParams(n, useGpu, verbose, printTimings, mediaMarker, bf16, extraBufferTypes);
     }
 
     public ProjectorParams withUseGpu(boolean on) {
-        return new ProjectorParams(threads, on, verbose, printTimings, mediaMarker, bf16);
+        return new ProjectorParams(threads, on, verbose, printTimings, mediaMarker, bf16, extraBufferTypes);
     }
 
     public ProjectorParams withVerbose(boolean on) {
-        return new ProjectorParams(threads, useGpu, on, printTimings, mediaMarker, bf16);
+        return new ProjectorParams(threads, useGpu, on, printTimings, mediaMarker, bf16, extraBufferTypes);
     }
 
     public ProjectorParams withMediaMarker(String marker) {
-        return new ProjectorParams(threads, useGpu, verbose, printTimings, marker, bf16);
+        return new ProjectorParams(threads, useGpu, verbose, printTimings, marker, bf16, extraBufferTypes);
     }
 
     /** Whether an F16 projector may run with exact BF16 weights on a CPU with BF16 dot products. */
     public ProjectorParams withBf16(boolean on) {
-        return new ProjectorParams(threads, useGpu, verbose, printTimings, mediaMarker, on);
+        return new ProjectorParams(threads, useGpu, verbose, printTimings, mediaMarker, on, extraBufferTypes);
+    }
+
+    /** Whether matrices may live in the CPU's extra buffer types (AMX, repacked quantizations). */
+    public ProjectorParams withExtraBufferTypes(boolean on) {
+        return new ProjectorParams(threads, useGpu, verbose, printTimings, mediaMarker, bf16, on);
     }
 
     MemorySegment toNative(Arena arena) {

@@ -19,4 +19,24 @@ final class FirstImage {
             throw new AssertionError("no media chunk");
         }
     }
+
+    /** Cosine similarity of two embeddings. */
+    static double cosine(float[] a, float[] b) {
+        double dot = 0, na = 0, nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            na += (double) a[i] * a[i];
+            nb += (double) b[i] * b[i];
+        }
+        return dot / Math.sqrt(na * nb);
+    }
+
+    /** The largest relative error of {@code actual} against {@code reference} (denominators >= 1e-3). */
+    static double worstRelativeError(float[] reference, float[] actual) {
+        double worst = 0;
+        for (int i = 0; i < reference.length; i++) {
+            worst = Math.max(worst, Math.abs(actual[i] - reference[i]) / Math.max(1e-3, Math.abs(reference[i])));
+        }
+        return worst;
+    }
 }

@@ -32,16 +32,6 @@ class ProjectorConverterTest {
         }
     }
 
-    private static double cosine(float[] a, float[] b) {
-        double dot = 0, na = 0, nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            na += (double) a[i] * a[i];
-            nb += (double) b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
-    }
-
     @Test
     void bf16AndQ8_0EncodeLikeTheF16File() throws Exception {
         Path f16 = Fixtures.tinyInternVlMmproj();
@@ -62,11 +52,8 @@ class ProjectorConverterTest {
                             gguf.fileType().orElseThrow());
                 }
                 float[] converted = encode(model, out);
-                double cos = cosine(reference, converted);
-                double worst = 0;
-                for (int i = 0; i < reference.length; i++) {
-                    worst = Math.max(worst, Math.abs(converted[i] - reference[i]) / Math.max(1e-3, Math.abs(reference[i])));
-                }
+                double cos = FirstImage.cosine(reference, converted);
+                double worst = FirstImage.worstRelativeError(reference, converted);
                 System.out.printf("%s projector: cosine %.6f, worst relative error %.4f%n", target, cos, worst);
                 assertTrue(cos >= 0.999, target + ": cosine " + cos);
             }
@@ -85,11 +72,8 @@ class ProjectorConverterTest {
         try (Model model = Model.load(Fixtures.internVl3Shape(QuantFormat.Q4_K_M))) {
             float[] reference = encode(model, f16);
             float[] converted = encode(model, bf16);
-            double cos = cosine(reference, converted);
-            double worst = 0;
-            for (int i = 0; i < reference.length; i++) {
-                worst = Math.max(worst, Math.abs(converted[i] - reference[i]) / Math.max(1e-3, Math.abs(reference[i])));
-            }
+            double cos = FirstImage.cosine(reference, converted);
+            double worst = FirstImage.worstRelativeError(reference, converted);
             System.out.printf("1B-shaped BF16 projector: cosine %.6f, worst relative error %.4f%n", cos, worst);
             assertTrue(cos >= 0.999, "cosine " + cos);
         }
@@ -120,11 +104,26 @@ class ProjectorConverterTest {
     }
 
     @Test
+    void q4_0RoundsAsGgml() {
+        float[] x = new float[32];
+        x[0] = 1f;
+        x[5] = -16f; // the value of largest magnitude sets the scale: d = -16 / -8 = 2
+        x[16] = 3f;  // 3 / 2 + 8.5 = 10 (truncated), in the high nibble of byte 0
+        x[17] = -15.5f; // -7.75 + 8.5 = 0.75 -> 0
+        byte[] block = new byte[18];
+        ProjectorConverter.quantizeQ4_0(x, 0, block);
+        assertEquals(Float.floatToFloat16(2.0f), (short) ((block[0] & 0xff) | (block[1] << 8)));
+        assertEquals(9 | 10 << 4, block[2] & 0xff); // 1 / 2 + 8.5 = 9
+        assertEquals(8 | 0 << 4, block[3] & 0xff); // x[1] = 0 -> 8; x[17] -> 0
+        assertEquals(0, block[7] & 0x0f); // x[5] = -16 -> -8 + 8.5 = 0
+    }
+
+    @Test
     void refusesWhatIsNotAProjectorOrNotATarget() {
         Path out = dir.resolve("x.gguf");
         assertThrows(IllegalArgumentException.class,
                 () -> ProjectorConverter.convert(Fixtures.tinyQwen2(), out, GgufType.Q8_0));
         assertThrows(IllegalArgumentException.class,
-                () -> ProjectorConverter.convert(Fixtures.tinyInternVlMmproj(), out, GgufType.Q4_0));
+                () -> ProjectorConverter.convert(Fixtures.tinyInternVlMmproj(), out, GgufType.Q6_K));
     }
 }
