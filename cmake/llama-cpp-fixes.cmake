@@ -29,7 +29,7 @@
 #    (Vulkan_GLSLC_EXECUTABLE), CMP0114 is set where CMake knows it, and the shader generator is
 #    built with '--config Release' (3.18 does not read '--config=Release'): 3.18 is enough.
 #
-# 5. clip.cpp's attention: keys and values padded to a multiple of 16 tokens, the padding masked
+# 5. clip.cpp's attention: keys and values padded to a multiple of 16 tokens (32 with BF16 weights, fix 10), the padding masked
 #    out of the softmax. tinyBLAS takes an F32 product only when its shared dimension is a
 #    multiple of 16 (AVX-512; 8 with AVX2), and KQV's is the token count: 1,025 for InternVL (1,024
 #    patches and the CLS token). KQV then took ggml's generic dot products, a third of an encode.
@@ -54,6 +54,13 @@
 #    take all of those products, as llama.cpp's model loader decides for the language model.
 #    llama_panama_clip_use_extra_bufts turns it off for the loads on one thread, and
 #    llama_panama_clip_weight_bufts says what went where (the fragments in llama-cpp-fixes/).
+#
+# 10. clip.cpp's attention a head at a time where all heads' scores would not stay in the cache
+#    (over 4 MiB: InternVL's 1,025 tokens make 4.3 MB a head, 69 MB for 16). KQ, softmax and KQV
+#    of each head then run back to back on scores the cache still holds, instead of three passes
+#    over 69 MB from memory; the heads' outputs are joined pairwise (ggml_concat). With BF16
+#    weights, KQV runs in BF16 too (V cast once, keys padded to a multiple of 32, tinyBLAS's BF16
+#    step): its softmax output is converted while still in the cache. Same sums per head.
 
 # The fixed text of each file lives in a global property until llama_panama_write_fixes.
 function(llama_panama_replace file before after)
@@ -131,7 +138,7 @@ function(llama_panama_apply_fixes src)
         "        # llama-panama fix: '--config X', which CMake 3.18 reads too (see cmake/llama-cpp-fixes.cmake)\n        list(APPEND VULKAN_SHADER_GEN_CMAKE_BUILD_ARGS --config \${CMAKE_BUILD_TYPE})\n")
     llama_panama_replace("${src}/tools/mtmd/clip.cpp"
         "        ggml_tensor * k = ggml_permute(ctx0, k_cur, 0, 2, 1, 3);\n"
-        "        // llama-panama fix: keys padded to a multiple of 16, masked, so that KQV takes tinyBLAS (see cmake/llama-cpp-fixes.cmake)\n        const int64_t n_kv_pad = kq_mask ? 0 : GGML_PAD(k_cur->ne[2], 16) - k_cur->ne[2];\n        if (n_kv_pad > 0) {\n            const float n_kv = (float) k_cur->ne[2];\n            k_cur = ggml_pad(ctx0, k_cur, 0, 0, (int) n_kv_pad, 0);\n            v_cur = ggml_pad(ctx0, v_cur, 0, 0, (int) n_kv_pad, 0);\n            ggml_tensor * beyond = ggml_step(ctx0, ggml_arange(ctx0, 0.5f - n_kv, (float) n_kv_pad + 0.5f, 1.0f));\n            kq_mask = ggml_repeat(ctx0, ggml_scale(ctx0, beyond, -1e30f),\n                                  ggml_new_tensor_2d(ctx0, GGML_TYPE_F32, k_cur->ne[2], q_cur->ne[2]));\n        }\n        ggml_tensor * k = ggml_permute(ctx0, k_cur, 0, 2, 1, 3);\n")
+        "        // llama-panama fix: keys padded to a multiple of 16, masked, so that KQV takes tinyBLAS (see cmake/llama-cpp-fixes.cmake)\n        const int64_t n_kv_pad = kq_mask ? 0 : GGML_PAD(k_cur->ne[2], wo && wo->type == GGML_TYPE_BF16 ? 32 : 16) - k_cur->ne[2];\n        if (n_kv_pad > 0) {\n            const float n_kv = (float) k_cur->ne[2];\n            k_cur = ggml_pad(ctx0, k_cur, 0, 0, (int) n_kv_pad, 0);\n            v_cur = ggml_pad(ctx0, v_cur, 0, 0, (int) n_kv_pad, 0);\n            ggml_tensor * beyond = ggml_step(ctx0, ggml_arange(ctx0, 0.5f - n_kv, (float) n_kv_pad + 0.5f, 1.0f));\n            kq_mask = ggml_repeat(ctx0, ggml_scale(ctx0, beyond, -1e30f),\n                                  ggml_new_tensor_2d(ctx0, GGML_TYPE_F32, k_cur->ne[2], q_cur->ne[2]));\n        }\n        ggml_tensor * k = ggml_permute(ctx0, k_cur, 0, 2, 1, 3);\n")
     llama_panama_replace("${src}/tools/mtmd/clip.cpp"
         "bool clip_image_batch_encode(clip_ctx * ctx, const int n_threads, const clip_image_f32_batch * imgs_c_ptr, float * vec) {\n"
         "// llama-panama fix: an eval callback for every encoder graph, for profiling (see cmake/llama-cpp-fixes.cmake)\nstatic ggml_backend_sched_eval_callback llama_panama_clip_eval_cb = nullptr;\nstatic void * llama_panama_clip_eval_ud = nullptr;\n\nextern \"C\" void llama_panama_clip_set_eval_callback(ggml_backend_sched_eval_callback cb, void * user_data) {\n    llama_panama_clip_eval_ud = user_data;\n    llama_panama_clip_eval_cb = cb;\n}\n\nbool clip_image_batch_encode(clip_ctx * ctx, const int n_threads, const clip_image_f32_batch * imgs_c_ptr, float * vec) {\n")
@@ -153,5 +160,9 @@ function(llama_panama_apply_fixes src)
     llama_panama_replace("${src}/tools/mtmd/clip.cpp"
         "        ggml_tensor * k = ggml_permute(ctx0, k_cur, 0, 2, 1, 3);\n        //cb(k, \"k\", il);\n"
         "        ggml_tensor * k = ggml_permute(ctx0, k_cur, 0, 2, 1, 3);\n        //cb(k, \"k\", il);\n        // llama-panama fix: with BF16 weights, KQ in BF16 too (see cmake/llama-cpp-fixes.cmake)\n        if (wo && wo->type == GGML_TYPE_BF16 && k->ne[0] % 32 == 0) {\n            q = ggml_cast(ctx0, q, GGML_TYPE_BF16);\n            k = ggml_cast(ctx0, k, GGML_TYPE_BF16);\n        }\n")
+    file(READ "${LLAMA_PANAMA_FIXES_DIR}/clip-attention-by-heads.cpp" by_heads)
+    llama_panama_replace("${clip}"
+        "            ggml_tensor * kq = ggml_mul_mat(ctx0, k, q);\n            // F32 may not needed for vision encoders?\n            // ggml_mul_mat_set_prec(kq, GGML_PREC_F32);\n\n            kq = ggml_soft_max_ext(ctx0, kq, kq_mask, kq_scale, 0.0f);\n\n            ggml_tensor * kqv = ggml_mul_mat(ctx0, v, kq);\n"
+        "${by_heads}")
     llama_panama_write_fixes()
 endfunction()

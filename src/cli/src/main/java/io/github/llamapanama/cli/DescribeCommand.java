@@ -2,6 +2,7 @@ package io.github.llamapanama.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.llamapanama.bench.TileFlops;
 import io.github.llamapanama.chat.ChatTemplate;
 import io.github.llamapanama.chat.ChatTurn;
 import io.github.llamapanama.generation.GenerationParams;
@@ -11,6 +12,7 @@ import io.github.llamapanama.model.Context;
 import io.github.llamapanama.model.Model;
 import io.github.llamapanama.sampling.Sampler;
 import io.github.llamapanama.vision.Bitmap;
+import io.github.llamapanama.vision.EncodeProfile;
 import io.github.llamapanama.vision.Projector;
 import io.github.llamapanama.vision.VisionChat;
 import io.github.llamapanama.vision.video.VideoFrames;
@@ -57,6 +59,10 @@ final class DescribeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the answer and timings as JSON")
     boolean json;
 
+    @Option(names = "--profile", description = "with --json: time each node of the image encoder and report"
+            + " the linear layers, attention and the rest (the encode runs a little slower)")
+    boolean profile;
+
     @Mixin
     ModelSource source;
 
@@ -102,7 +108,16 @@ final class DescribeCommand implements Callable<Integer> {
             if (video == null) {
                 chat.maxTiles(maxTiles); // the model card feeds video frames as single tiles
             }
-            ChatTurn turn = chat.send(prompt, bitmaps, GenerationParams.maxTokens(maxTokens));
+            ChatTurn[] sent = new ChatTurn[1];
+            String text = prompt;
+            Runnable send = () -> sent[0] = chat.send(text, bitmaps, GenerationParams.maxTokens(maxTokens));
+            EncodeProfile encodeProfile = null;
+            if (profile && json) {
+                encodeProfile = EncodeProfile.of(send);
+            } else {
+                send.run();
+            }
+            ChatTurn turn = sent[0];
             if (json) {
                 GenerationResult r = turn.result();
                 Map<String, Object> doc = new LinkedHashMap<>();
@@ -126,6 +141,20 @@ final class DescribeCommand implements Callable<Integer> {
                 timings.put("tiles", chat.lastEvaluation().map(e -> e.mediaItems()).orElse(0));
                 timings.put("prompt_ms", chat.lastEvaluation().map(e -> e.decodeMillis()).orElse(0.0));
                 timings.put("decode_ms", r.stats().generationMillis());
+                int tiles = chat.lastEvaluation().map(e -> e.mediaItems()).orElse(0);
+                double encodeMillis = chat.lastEvaluation().map(e -> e.encodeMillis()).orElse(0.0);
+                if (tiles > 0) {
+                    timings.put("encode_ms_per_tile", encodeMillis / tiles);
+                    // the encoder's layers (the projection's few GFLOP depend on the tokens: left out)
+                    TileFlops.of(files.mmproj(), 0).ifPresent(f ->
+                            timings.put("encode_gflops", f.total() * tiles / (encodeMillis / 1e3)));
+                }
+                if (encodeProfile != null) { // as bench prints it: each node timed alone
+                    timings.put("encode_linear_ms", encodeProfile.linearMillis());
+                    timings.put("encode_attention_ms", encodeProfile.attentionMillis());
+                    timings.put("encode_rest_ms", encodeProfile.restMillis());
+                    timings.put("encode_nodes", encodeProfile.nodes());
+                }
                 doc.put("timings", timings);
                 doc.put("projector_weights", projector.weights());
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));

@@ -62,9 +62,26 @@ class CliTest {
         assertTrue(json.get("prompt_tokens").asInt() > Fixtures.imageTokens());
         JsonNode timings = json.get("timings");
         assertEquals(1, timings.get("tiles").asInt(), r.out());
-        for (String figure : java.util.List.of("load_ms", "encode_ms", "prompt_ms", "decode_ms")) {
+        for (String figure : java.util.List.of("load_ms", "encode_ms", "prompt_ms", "decode_ms", "encode_ms_per_tile",
+                "encode_gflops")) {
             assertTrue(timings.get(figure).asDouble() > 0, figure + " in " + r.out());
         }
+        assertTrue(timings.get("encode_linear_ms") == null, "no profile unless asked: " + timings);
+    }
+
+    @Test
+    void describeProfilesTheEncodeWhenAsked() throws Exception {
+        Run r = run("", describe("--json", "--profile"));
+        assertEquals(0, r.code(), r.err());
+        JsonNode timings = new ObjectMapper().readTree(r.out()).get("timings");
+        double parts = 0;
+        for (String figure : java.util.List.of("encode_linear_ms", "encode_attention_ms", "encode_rest_ms")) {
+            assertTrue(timings.get(figure).asDouble() > 0, figure + " in " + timings);
+            parts += timings.get(figure).asDouble();
+        }
+        assertTrue(timings.get("encode_nodes").asLong() > 10, timings.toString());
+        // each node is timed inside the encode: the parts cannot add up to more than the encode took
+        assertTrue(parts <= timings.get("encode_ms").asDouble() * 1.05 + 1, parts + " ms of parts in " + timings);
     }
 
     @Test
