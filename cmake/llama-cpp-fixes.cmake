@@ -41,10 +41,12 @@
 #    encode profile (native/shim/encode-profile.c) times each node with it. llama.cpp's own
 #    llama-eval-callback does the same for the language model through llama_context_params.
 #
-# 8. clip.cpp's attention: with BF16 weights (a projector converted for, or loaded as BF16 on, a
-#    CPU with BF16 dot products), Q and K are cast to BF16 so that KQ runs on tinyBLAS's BF16
-#    kernel, as the linear layers do; scores still accumulate in F32. KQV stays F32: casting its
-#    softmax output would cost what it saves.
+# 8. clip.cpp's attention in BF16: with BF16 weights, or with the encoder on a CPU whose ggml
+#    variant has AVX512_BF16 (whatever the weights' type: F16, Q8_0, Q4_0), Q and K are cast to
+#    BF16 so that KQ runs on tinyBLAS's BF16 kernel, as BF16 linear layers do; scores still
+#    accumulate in F32. KQV follows with fix 10. llama_panama_clip_use_bf16 turns it off for the
+#    loads on one thread (then only BF16 weights take it) and llama_panama_clip_bf16_attention
+#    says whether a load took it.
 #
 # 9. clip.cpp's weights in the CPU's extra buffer types. clip.cpp allocates every weight in the
 #    backend's default buffer type, so the kernels that serve llama.cpp's own models from extra
@@ -61,6 +63,20 @@
 #    over 69 MB from memory; the heads' outputs are joined pairwise (ggml_concat). With BF16
 #    weights, KQV runs in BF16 too (V cast once, keys padded to a multiple of 32, tinyBLAS's BF16
 #    step): its softmax output is converted while still in the cache. Same sums per head.
+#
+# 11. ggml-cpu's softmax finds each row's maximum with a scalar loop (ggml_vec_max_f32), one
+#    vmaxss waiting on the last: without -ffast-math no compiler vectorizes that reduction. For a
+#    vision encoder's 1,056-wide rows that loop was 70% of softmax, 5% of an encode. Sixteen
+#    running maxima vectorize; the maximum of finite values is the same whatever the order, so
+#    every result is unchanged. The language model's attention rows (n_kv wide) gain as well.
+#
+# 12. tinyBLAS's tiles with AVX-512: 4 rows by 4 columns instead of 4 by 6. 24 accumulators, 4
+#    rows of A and the 6 columns of B clang 16 loads up front need 34 of the 32 zmm registers:
+#    the BF16 kernel spilled accumulators to the stack each step and zeroed them with memset
+#    each tile (4% of an encode's samples in memset alone). 16 accumulators fit. Measured on Zen
+#    4 with this build, alternating: a BF16 tile 3,215 -> 2,717 ms (4x5: 2,737), an F16 tile
+#    4,505 -> 4,395 ms, llama-bench pp256 of a BF16 model 342-403 -> 438 t/s. Same sums, other
+#    tiling: results are unchanged. NEON keeps 4 by 6.
 
 # The fixed text of each file lives in a global property until llama_panama_write_fixes.
 function(llama_panama_replace file before after)
@@ -138,7 +154,7 @@ function(llama_panama_apply_fixes src)
         "        # llama-panama fix: '--config X', which CMake 3.18 reads too (see cmake/llama-cpp-fixes.cmake)\n        list(APPEND VULKAN_SHADER_GEN_CMAKE_BUILD_ARGS --config \${CMAKE_BUILD_TYPE})\n")
     llama_panama_replace("${src}/tools/mtmd/clip.cpp"
         "        ggml_tensor * k = ggml_permute(ctx0, k_cur, 0, 2, 1, 3);\n"
-        "        // llama-panama fix: keys padded to a multiple of 16, masked, so that KQV takes tinyBLAS (see cmake/llama-cpp-fixes.cmake)\n        const int64_t n_kv_pad = kq_mask ? 0 : GGML_PAD(k_cur->ne[2], wo && wo->type == GGML_TYPE_BF16 ? 32 : 16) - k_cur->ne[2];\n        if (n_kv_pad > 0) {\n            const float n_kv = (float) k_cur->ne[2];\n            k_cur = ggml_pad(ctx0, k_cur, 0, 0, (int) n_kv_pad, 0);\n            v_cur = ggml_pad(ctx0, v_cur, 0, 0, (int) n_kv_pad, 0);\n            ggml_tensor * beyond = ggml_step(ctx0, ggml_arange(ctx0, 0.5f - n_kv, (float) n_kv_pad + 0.5f, 1.0f));\n            kq_mask = ggml_repeat(ctx0, ggml_scale(ctx0, beyond, -1e30f),\n                                  ggml_new_tensor_2d(ctx0, GGML_TYPE_F32, k_cur->ne[2], q_cur->ne[2]));\n        }\n        ggml_tensor * k = ggml_permute(ctx0, k_cur, 0, 2, 1, 3);\n")
+        "        // llama-panama fix 8: attention in BF16 with BF16 weights or dot products (see cmake/llama-cpp-fixes.cmake)\n        const bool bf16_attn = ctx->llama_panama_bf16_attn || (wo && wo->type == GGML_TYPE_BF16);\n        // llama-panama fix: keys padded to a multiple of 16, masked, so that KQV takes tinyBLAS (see cmake/llama-cpp-fixes.cmake)\n        const int64_t n_kv_pad = kq_mask ? 0 : GGML_PAD(k_cur->ne[2], bf16_attn ? 32 : 16) - k_cur->ne[2];\n        if (n_kv_pad > 0) {\n            const float n_kv = (float) k_cur->ne[2];\n            k_cur = ggml_pad(ctx0, k_cur, 0, 0, (int) n_kv_pad, 0);\n            v_cur = ggml_pad(ctx0, v_cur, 0, 0, (int) n_kv_pad, 0);\n            ggml_tensor * beyond = ggml_step(ctx0, ggml_arange(ctx0, 0.5f - n_kv, (float) n_kv_pad + 0.5f, 1.0f));\n            kq_mask = ggml_repeat(ctx0, ggml_scale(ctx0, beyond, -1e30f),\n                                  ggml_new_tensor_2d(ctx0, GGML_TYPE_F32, k_cur->ne[2], q_cur->ne[2]));\n        }\n        ggml_tensor * k = ggml_permute(ctx0, k_cur, 0, 2, 1, 3);\n")
     llama_panama_replace("${src}/tools/mtmd/clip.cpp"
         "bool clip_image_batch_encode(clip_ctx * ctx, const int n_threads, const clip_image_f32_batch * imgs_c_ptr, float * vec) {\n"
         "// llama-panama fix: an eval callback for every encoder graph, for profiling (see cmake/llama-cpp-fixes.cmake)\nstatic ggml_backend_sched_eval_callback llama_panama_clip_eval_cb = nullptr;\nstatic void * llama_panama_clip_eval_ud = nullptr;\n\nextern \"C\" void llama_panama_clip_set_eval_callback(ggml_backend_sched_eval_callback cb, void * user_data) {\n    llama_panama_clip_eval_ud = user_data;\n    llama_panama_clip_eval_cb = cb;\n}\n\nbool clip_image_batch_encode(clip_ctx * ctx, const int n_threads, const clip_image_f32_batch * imgs_c_ptr, float * vec) {\n")
@@ -147,22 +163,32 @@ function(llama_panama_apply_fixes src)
         "    // llama-panama fix: the profiling callback, when one is set (see cmake/llama-cpp-fixes.cmake)\n    ggml_backend_sched_set_eval_callback(ctx->sched.get(), llama_panama_clip_eval_cb, llama_panama_clip_eval_ud);\n    auto status = ggml_backend_sched_graph_compute(ctx->sched.get(), gf);\n")
     set(clip "${src}/tools/mtmd/clip.cpp")
     llama_panama_insert_before("${clip}" "struct clip_model_loader {\n" "clip-extra-bufts-api.cpp")
+    llama_panama_insert_before("${clip}" "struct clip_graph {\n" "clip-bf16-attention.cpp")
     llama_panama_insert_before("${clip}" "    void alloc_compute_meta(clip_ctx & ctx_clip) {\n" "clip-extra-bufts-loader.cpp")
     llama_panama_replace("${clip}"
         "    ggml_backend_buffer_ptr buf;\n\n    int max_nodes = 8192;\n"
-        "    ggml_backend_buffer_ptr buf;\n    std::vector<ggml_backend_buffer_ptr> llama_panama_bufs_extra; // llama-panama fix 9\n\n    int max_nodes = 8192;\n")
+        "    ggml_backend_buffer_ptr buf;\n    std::vector<ggml_backend_buffer_ptr> llama_panama_bufs_extra; // llama-panama fix 9\n    bool llama_panama_bf16_attn = false; // llama-panama fix 8\n\n    int max_nodes = 8192;\n")
     llama_panama_replace("${clip}"
         "            ctx_clip.buf.reset(ggml_backend_alloc_ctx_tensors_from_buft(ctx_clip.ctx_data.get(), buft));\n"
-        "            llama_panama_alloc_extra_bufts(ctx_clip); // llama-panama fix 9: before the rest is allocated\n            ctx_clip.buf.reset(ggml_backend_alloc_ctx_tensors_from_buft(ctx_clip.ctx_data.get(), buft));\n")
+        "            ctx_clip.llama_panama_bf16_attn = llama_panama_clip_bf16 && ctx_clip.backend == ctx_clip.backend_cpu && llama_panama_cpu_has_bf16(); // llama-panama fix 8\n            llama_panama_clip_bf16_taken = llama_panama_clip_bf16_taken || ctx_clip.llama_panama_bf16_attn;\n            llama_panama_alloc_extra_bufts(ctx_clip); // llama-panama fix 9: before the rest is allocated\n            ctx_clip.buf.reset(ggml_backend_alloc_ctx_tensors_from_buft(ctx_clip.ctx_data.get(), buft));\n")
     llama_panama_replace("${clip}"
         "                if (ggml_backend_buft_is_host(buft)) {\n                    // for the CPU and Metal backend"
         "                if (ggml_backend_buffer_is_host(cur->buffer)) { // llama-panama fix 9: per tensor\n                    // for the CPU and Metal backend")
     llama_panama_replace("${src}/tools/mtmd/clip.cpp"
         "        ggml_tensor * k = ggml_permute(ctx0, k_cur, 0, 2, 1, 3);\n        //cb(k, \"k\", il);\n"
-        "        ggml_tensor * k = ggml_permute(ctx0, k_cur, 0, 2, 1, 3);\n        //cb(k, \"k\", il);\n        // llama-panama fix: with BF16 weights, KQ in BF16 too (see cmake/llama-cpp-fixes.cmake)\n        if (wo && wo->type == GGML_TYPE_BF16 && k->ne[0] % 32 == 0) {\n            q = ggml_cast(ctx0, q, GGML_TYPE_BF16);\n            k = ggml_cast(ctx0, k, GGML_TYPE_BF16);\n        }\n")
+        "        ggml_tensor * k = ggml_permute(ctx0, k_cur, 0, 2, 1, 3);\n        //cb(k, \"k\", il);\n        // llama-panama fix 8: KQ in BF16 (see cmake/llama-cpp-fixes.cmake)\n        if (bf16_attn && k->ne[0] % 32 == 0) {\n            q = ggml_cast(ctx0, q, GGML_TYPE_BF16);\n            k = ggml_cast(ctx0, k, GGML_TYPE_BF16);\n        }\n")
     file(READ "${LLAMA_PANAMA_FIXES_DIR}/clip-attention-by-heads.cpp" by_heads)
     llama_panama_replace("${clip}"
         "            ggml_tensor * kq = ggml_mul_mat(ctx0, k, q);\n            // F32 may not needed for vision encoders?\n            // ggml_mul_mat_set_prec(kq, GGML_PREC_F32);\n\n            kq = ggml_soft_max_ext(ctx0, kq, kq_mask, kq_scale, 0.0f);\n\n            ggml_tensor * kqv = ggml_mul_mat(ctx0, v, kq);\n"
         "${by_heads}")
+    llama_panama_replace("${cpu}/vec.h"
+        "    float max = -INFINITY;\n    for (int i = 0; i < n; ++i) {\n        max = MAX(max, x[i]);\n    }\n    *s = max;\n"
+        "    // llama-panama fix 11: sixteen running maxima, one vector register, instead of a chain of\n    // scalar maxima each waiting for the last (see cmake/llama-cpp-fixes.cmake)\n    float m[16];\n    for (int j = 0; j < 16; ++j) {\n        m[j] = -INFINITY;\n    }\n    int i = 0;\n    for (; i + 16 <= n; i += 16) {\n        for (int j = 0; j < 16; ++j) {\n            m[j] = MAX(m[j], x[i + j]);\n        }\n    }\n    float max = -INFINITY;\n    for (int j = 0; j < 16; ++j) {\n        max = MAX(max, m[j]);\n    }\n    for (; i < n; ++i) {\n        max = MAX(max, x[i]);\n    }\n    *s = max;\n")
+    llama_panama_replace("${sgemm}"
+        "#if VECTOR_REGISTERS == 32\n        if (m % 16 == 0 && (m/16 >= params->nth)) {\n            const int64_t SIZE_N = BLOCK_SIZE<6>(n);\n            mnpack<4, 6, 4>(m, n, SIZE_N, 12);\n            return true;\n        }\n        if (m % 8 == 0 ) {\n            const int64_t SIZE_N = BLOCK_SIZE<6>(n);\n            mnpack<4, 6, 2>(m, n, SIZE_N, 12);\n            return true;\n        }\n        if (m % 4 == 0) {\n            const int64_t SIZE_N = BLOCK_SIZE<6>(n);\n            mnpack<4, 6, 1>(m, n, SIZE_N, 12);\n"
+        "#if VECTOR_REGISTERS == 32\n        if (m % 16 == 0 && (m/16 >= params->nth)) {\n            const int64_t SIZE_N = BLOCK_SIZE<LLAMA_PANAMA_RN>(n);\n            mnpack<4, LLAMA_PANAMA_RN, 4>(m, n, SIZE_N, 12);\n            return true;\n        }\n        if (m % 8 == 0 ) {\n            const int64_t SIZE_N = BLOCK_SIZE<LLAMA_PANAMA_RN>(n);\n            mnpack<4, LLAMA_PANAMA_RN, 2>(m, n, SIZE_N, 12);\n            return true;\n        }\n        if (m % 4 == 0) {\n            const int64_t SIZE_N = BLOCK_SIZE<LLAMA_PANAMA_RN>(n);\n            mnpack<4, LLAMA_PANAMA_RN, 1>(m, n, SIZE_N, 12);\n")
+    llama_panama_replace("${sgemm}"
+        "#define VECTOR_REGISTERS 32\n"
+        "#define VECTOR_REGISTERS 32\n// llama-panama fix 12: 4x4 tiles with AVX-512, which clang keeps in registers (see cmake/llama-cpp-fixes.cmake)\n#if defined(__AVX512F__)\n#define LLAMA_PANAMA_RN 4\n#else\n#define LLAMA_PANAMA_RN 6\n#endif\n")
     llama_panama_write_fixes()
 endfunction()
