@@ -47,9 +47,13 @@ final class RuntimeOptions {
             + "has BF16 dot products and the conversion is exact")
     boolean noBf16Projector;
 
+    @Option(names = "--no-extra-buffer-types", description = "keep a projector's matrices in the default CPU buffer,"
+            + " not in the CPU's extra buffer types (AMX, repacked Q4_0/Q4_K)")
+    boolean noExtraBufferTypes;
+
     ProjectorParams projectorParams() {
         ProjectorParams p = ProjectorParams.defaults().withVerbose(verbose).withUseGpu(gpuLayers != 0)
-                .withBf16(!noBf16Projector);
+                .withBf16(!noBf16Projector).withExtraBufferTypes(!noExtraBufferTypes);
         return threads != null ? p.withThreads(threads) : p;
     }
 }

@@ -6,6 +6,7 @@ import io.github.llamapanama.loader.NativeLibraries;
 import io.github.llamapanama.vision.Projector;
 import picocli.CommandLine.Command;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "system-info", description = "Print where the natives came from and what they support.")
@@ -25,6 +26,9 @@ final class SystemInfoCommand implements Callable<Integer> {
         System.out.println("projectors    " + (Projector.bf16WeightsAvailable()
                 ? "F16 projectors exact in BF16 run from a BF16 copy (this CPU variant has BF16 dot products)"
                 : "run as in the file (this CPU variant has no BF16 dot products)"));
+        List<String> extra = Projector.cpuExtraBufferTypes();
+        System.out.println("extra bufts   " + (extra.isEmpty() ? "none (every matrix in the default CPU buffer)"
+                : String.join(", ", extra) + " (matrices of the types they have kernels for, projectors' too)"));
         for (NativeLibraries.Backend b : loaded.backends()) {
             System.out.println("backend       " + b.name() + "  " + b.file().getFileName() + " (" + b.classifier() + ")");
         }

@@ -24,6 +24,9 @@ public final class LlamaPanamaNative {
     private static final MethodHandle ENCODE_PROFILE_STOP;
     private static final MethodHandle CLIP_USE_EXTRA_BUFTS;
     private static final MethodHandle CLIP_WEIGHT_BUFTS;
+    private static final MethodHandle CPU_EXTRA_BUFTS;
+    private static final MethodHandle CLIP_USE_BF16;
+    private static final MethodHandle CLIP_BF16_ATTENTION;
     /**
      * {@code llama_panama_abort_requested}, a ggml_abort_callback that reads the int32 flag it
      * is given as data: non-zero aborts the running decode.
@@ -49,6 +52,12 @@ public final class LlamaPanamaNative {
                 find(lookup, "llama_panama_clip_use_extra_bufts"), FunctionDescriptor.ofVoid(JAVA_BOOLEAN));
         CLIP_WEIGHT_BUFTS = Linker.nativeLinker().downcallHandle(
                 find(lookup, "llama_panama_clip_weight_bufts"), FunctionDescriptor.of(ADDRESS));
+        CLIP_USE_BF16 = Linker.nativeLinker().downcallHandle(
+                find(lookup, "llama_panama_clip_use_bf16"), FunctionDescriptor.ofVoid(JAVA_BOOLEAN));
+        CLIP_BF16_ATTENTION = Linker.nativeLinker().downcallHandle(
+                find(lookup, "llama_panama_clip_bf16_attention"), FunctionDescriptor.of(JAVA_BOOLEAN));
+        CPU_EXTRA_BUFTS = Linker.nativeLinker().downcallHandle(
+                find(lookup, "llama_panama_cpu_extra_bufts"), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
     }
 
     private LlamaPanamaNative() {}
@@ -136,6 +145,39 @@ public final class LlamaPanamaNative {
             return s.reinterpret(Long.MAX_VALUE).getString(0);
         } catch (Throwable t) {
             throw new AssertionError("llama_panama_clip_weight_bufts", t);
+        }
+    }
+
+    /**
+     * Whether projectors loaded next on this thread may run attention in BF16 where the CPU has
+     * BF16 dot products (fix 8 of cmake/llama-cpp-fixes.cmake); BF16 weights always do.
+     */
+    public static void clipUseBf16(boolean use) {
+        try {
+            CLIP_USE_BF16.invokeExact(use);
+        } catch (Throwable t) {
+            throw new AssertionError("llama_panama_clip_use_bf16", t);
+        }
+    }
+
+    /** Whether a projector loaded on this thread since {@link #clipUseBf16} runs attention in BF16. */
+    public static boolean clipBf16Attention() {
+        try {
+            return (boolean) CLIP_BF16_ATTENTION.invokeExact();
+        } catch (Throwable t) {
+            throw new AssertionError("llama_panama_clip_bf16_attention", t);
+        }
+    }
+
+    /** The names of the CPU backend's extra buffer types (native/shim/extra-bufts.c). */
+    public static java.util.List<String> cpuExtraBufts() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(1024);
+            int n = (int) CPU_EXTRA_BUFTS.invokeExact(out, out.byteSize());
+            String names = out.getString(0);
+            return n == 0 || names.isEmpty() ? java.util.List.of() : java.util.List.of(names.split(","));
+        } catch (Throwable t) {
+            throw new AssertionError("llama_panama_cpu_extra_bufts", t);
         }
     }
 }

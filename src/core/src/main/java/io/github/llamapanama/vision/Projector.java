@@ -8,6 +8,7 @@ import io.github.llamapanama.gguf.GgufFormatException;
 import io.github.llamapanama.gguf.GgufTensorInfo;
 import io.github.llamapanama.internal.LlamaPanamaNative;
 import io.github.llamapanama.internal.NativeMemory;
+import io.github.llamapanama.internal.NativeRuntime;
 import io.github.llamapanama.internal.NativeResource;
 import io.github.llamapanama.internal.ffm.LlamaNative;
 import io.github.llamapanama.internal.ffm.mtmd_input_text;
@@ -88,16 +89,18 @@ public final class Projector extends NativeResource {
         Bf16Weights.Choice weights = Bf16Weights.choose(mmproj, params);
         try (Arena call = Arena.ofConfined()) {
             LlamaPanamaNative.clipUseExtraBufts(params.extraBufferTypes()); // for this thread's load
+            LlamaPanamaNative.clipUseBf16(params.bf16());
             MemorySegment c = LlamaNative.mtmd_init_from_file(call.allocateFrom(weights.file().toString()),
                     Handles.of(model), params.toNative(call));
             String placed = LlamaPanamaNative.clipWeightBufts();
+            boolean bf16Attention = LlamaPanamaNative.clipBf16Attention();
             LlamaPanamaNative.releaseComputeThreads(); // leave no OpenMP team behind on this thread
             if (c.equals(MemorySegment.NULL)) {
                 throw new VisionException("mtmd could not load the projector " + mmproj
                         + " (mtmd logs its reason to stderr; ProjectorParams.withVerbose shows more)");
             }
             Projector p = new Projector(model, c, params.mediaMarker(), imageSize);
-            p.weights = weights.weights() + placement(placed, params);
+            p.weights = weights.weights() + (bf16Attention ? "; attention in BF16" : "") + placement(placed, params);
             return p;
         }
     }
@@ -120,8 +123,8 @@ public final class Projector extends NativeResource {
 
     /**
      * Which weights the encoder runs with: as in the file, or BF16 converted exactly from the
-     * file's F16 on a CPU with BF16 dot products ({@link ProjectorParams#bf16()}), and why; then
-     * the matrices kept in the CPU's extra buffer types ({@link ProjectorParams#extraBufferTypes()}),
+     * file's F16 on a CPU with BF16 dot products ({@link ProjectorParams#bf16()}), and why; whether
+     * attention runs in BF16 (with BF16 weights, or on such a CPU unless turned off); then the matrices kept in the CPU's extra buffer types ({@link ProjectorParams#extraBufferTypes()}),
      * as "; 96 matrices (2.25 MiB) in CPU_AARCH64" (repacked Q4_0 or Q4_K) or "in AMX".
      */
     public String weights() {
@@ -137,6 +140,17 @@ public final class Projector extends NativeResource {
      */
     public static boolean bf16WeightsAvailable() {
         return Bf16Weights.BF16_VARIANTS.contains(Llama.cpuVariant().orElse(""));
+    }
+
+    /**
+     * The CPU backend's extra buffer types in this JVM, by ggml's names: {@code AMX} (Sapphire
+     * Rapids variant) and {@code CPU_AARCH64} (repacked Q4_0 and Q4_K for AVX2 or NEON, named so on
+     * every architecture). A projector's matrices go there when their type has kernels in one
+     * ({@link ProjectorParams#extraBufferTypes()}); {@link #weights()} tells what one projector got.
+     */
+    public static List<String> cpuExtraBufferTypes() {
+        NativeRuntime.ensureInitialized();
+        return LlamaPanamaNative.cpuExtraBufts();
     }
 
     /** Validates the mmproj file and returns its vision input size (0 without vision). */

@@ -20,7 +20,9 @@ import java.util.Objects;
  * @param bf16         on a CPU with native BF16 dot products (the zen4, cooperlake and
  *                     sapphirerapids variants), run an F16 projector with its matrices in BF16
  *                     when that conversion is exact for every value (as for InternVL3, whose
- *                     weights were released in BF16); the converted file is cached. On by default
+ *                     weights were released in BF16); the converted file is cached. There, the
+ *                     encoder's attention also runs in BF16 whatever the weights' type (F16, Q8_0,
+ *                     Q4_0). On by default; off keeps both as llama.cpp has them
  * @param extraBufferTypes with the encoder on the CPU, keep each matrix the CPU's extra buffer
  *                     types have kernels for in that buffer type, as llama.cpp does for a
  *                     model's weights: AMX (Q4_0, Q4_1, Q8_0, Q4_K to Q6_K, IQ4_XS, F16) on Sapphire Rapids,
