@@ -147,7 +147,7 @@ final class DescribeCommand implements Callable<Integer> {
                     timings.put("encode_ms_per_tile", encodeMillis / tiles);
                     // the encoder's layers (the projection's few GFLOP depend on the tokens: left out)
                     TileFlops.of(files.mmproj(), 0).ifPresent(f ->
-                            timings.put("encode_gflops", f.total() * tiles / (encodeMillis / 1e3)));
+                            timings.put("encode_gflops", f.gflops(encodeMillis / tiles)));
                 }
                 if (encodeProfile != null) { // as bench prints it: each node timed alone
                     timings.put("encode_linear_ms", encodeProfile.linearMillis());

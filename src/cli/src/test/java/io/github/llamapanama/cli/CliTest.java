@@ -66,6 +66,7 @@ class CliTest {
                 "encode_gflops")) {
             assertTrue(timings.get(figure).asDouble() > 0, figure + " in " + r.out());
         }
+        assertTrue(timings.get("encode_gflops").asDouble() < 1e5, "GFLOP/s, not FLOP/s: " + timings);
         assertTrue(timings.get("encode_linear_ms") == null, "no profile unless asked: " + timings);
     }
 

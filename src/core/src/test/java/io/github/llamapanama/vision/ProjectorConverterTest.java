@@ -32,11 +32,18 @@ class ProjectorConverterTest {
         }
     }
 
+    /** llama.cpp's own path: the file's F16 matrices and F32 attention, whatever the CPU. */
+    private static float[] encodeAsLlamaCpp(Model model, Path mmproj) {
+        try (Projector projector = Projector.load(mmproj, model, ProjectorParams.defaults().withBf16(false))) {
+            return FirstImage.embeddings(projector);
+        }
+    }
+
     @Test
     void bf16AndQ8_0EncodeLikeTheF16File() throws Exception {
         Path f16 = Fixtures.tinyInternVlMmproj();
         try (Model model = Model.load(Fixtures.tinyQwen2())) {
-            float[] reference = encode(model, f16);
+            float[] reference = encodeAsLlamaCpp(model, f16);
             for (GgufType target : List.of(GgufType.BF16, GgufType.Q8_0)) {
                 Path out = dir.resolve("mmproj-" + target + ".gguf");
                 ProjectorConverter.Result r = ProjectorConverter.convert(f16, out, target);
@@ -70,7 +77,7 @@ class ProjectorConverterTest {
         Path bf16 = dir.resolve("mmproj-1b-BF16.gguf");
         ProjectorConverter.convert(f16, bf16, GgufType.BF16);
         try (Model model = Model.load(Fixtures.internVl3Shape(QuantFormat.Q4_K_M))) {
-            float[] reference = encode(model, f16);
+            float[] reference = encodeAsLlamaCpp(model, f16);
             float[] converted = encode(model, bf16);
             double cos = FirstImage.cosine(reference, converted);
             double worst = FirstImage.worstRelativeError(reference, converted);
