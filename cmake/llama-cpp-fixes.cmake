@@ -70,13 +70,16 @@
 #    running maxima vectorize; the maximum of finite values is the same whatever the order, so
 #    every result is unchanged. The language model's attention rows (n_kv wide) gain as well.
 #
-# 12. tinyBLAS's tiles with AVX-512: 4 rows by 4 columns instead of 4 by 6. 24 accumulators, 4
-#    rows of A and the 6 columns of B clang 16 loads up front need 34 of the 32 zmm registers:
-#    the BF16 kernel spilled accumulators to the stack each step and zeroed them with memset
-#    each tile (4% of an encode's samples in memset alone). 16 accumulators fit. Measured on Zen
-#    4 with this build, alternating: a BF16 tile 3,215 -> 2,717 ms (4x5: 2,737), an F16 tile
-#    4,505 -> 4,395 ms, llama-bench pp256 of a BF16 model 342-403 -> 438 t/s. Same sums, other
-#    tiling: results are unchanged. NEON keeps 4 by 6.
+# 12. tinyBLAS's tiles sized for the registers clang leaves them: 4 rows by 4 columns with AVX-512
+#    (was 4 by 6), 4 by 2 with AVX2/AVX (was 4 by 3). 24 accumulators, 4 rows of A and the 6
+#    columns of B clang 16 loads up front need 34 of the 32 zmm registers; 12 accumulators, A, B
+#    and the F16 conversions outgrow AVX2's 16 ymm. The kernels spilled accumulators to the stack
+#    every step (and zeroed them with memset every tile); GCC, which built the natives before
+#    the portable build, did not. Measured on Zen 4 with this build, alternating: zen4 variant, a
+#    BF16 tile 3,215 -> 2,717 ms (4x5: 2,737), an F16 tile 4,505 -> 4,395 ms, llama-bench pp256
+#    of a BF16 model 342-403 -> 438 t/s; haswell variant, an F16 tile 7,583 -> 5,221 ms and pp256
+#    of an F16 model 133 -> 226 t/s (the GCC build's: 221-249). Same sums per element, other
+#    tiling: results are unchanged. NEON keeps 4 by 6 (not measured here).
 
 # The fixed text of each file lives in a global property until llama_panama_write_fixes.
 function(llama_panama_replace file before after)
@@ -190,5 +193,11 @@ function(llama_panama_apply_fixes src)
     llama_panama_replace("${sgemm}"
         "#define VECTOR_REGISTERS 32\n"
         "#define VECTOR_REGISTERS 32\n// llama-panama fix 12: 4x4 tiles with AVX-512, which clang keeps in registers (see cmake/llama-cpp-fixes.cmake)\n#if defined(__AVX512F__)\n#define LLAMA_PANAMA_RN 4\n#else\n#define LLAMA_PANAMA_RN 6\n#endif\n")
+    llama_panama_replace("${sgemm}"
+        "#define VECTOR_REGISTERS 16\n"
+        "#define VECTOR_REGISTERS 16\n// llama-panama fix 12: 4x2 tiles, which clang keeps in registers (see cmake/llama-cpp-fixes.cmake)\n#define LLAMA_PANAMA_RN16 2\n")
+    llama_panama_replace("${sgemm}"
+        "#else  // VECTOR_REGISTERS == 16\n        if (m % 16 == 0 && (m/16 >= params->nth)) {\n            const int64_t SIZE_N = BLOCK_SIZE<3>(n);\n            mnpack<4, 3, 4>(m, n, SIZE_N, 24);\n            return true;\n        }\n        if (m % 8 == 0 ) {\n            const int64_t SIZE_N = BLOCK_SIZE<3>(n);\n            mnpack<4, 3, 2>(m, n, SIZE_N, 24);\n            return true;\n        }\n        if (m % 4 == 0) {\n            const int64_t SIZE_N = BLOCK_SIZE<3>(n);\n            mnpack<4, 3, 1>(m, n, SIZE_N, 24);\n"
+        "#else  // VECTOR_REGISTERS == 16\n        if (m % 16 == 0 && (m/16 >= params->nth)) {\n            const int64_t SIZE_N = BLOCK_SIZE<LLAMA_PANAMA_RN16>(n);\n            mnpack<4, LLAMA_PANAMA_RN16, 4>(m, n, SIZE_N, 24);\n            return true;\n        }\n        if (m % 8 == 0 ) {\n            const int64_t SIZE_N = BLOCK_SIZE<LLAMA_PANAMA_RN16>(n);\n            mnpack<4, LLAMA_PANAMA_RN16, 2>(m, n, SIZE_N, 24);\n            return true;\n        }\n        if (m % 4 == 0) {\n            const int64_t SIZE_N = BLOCK_SIZE<LLAMA_PANAMA_RN16>(n);\n            mnpack<4, LLAMA_PANAMA_RN16, 1>(m, n, SIZE_N, 24);\n")
     llama_panama_write_fixes()
 endfunction()
