@@ -44,9 +44,9 @@
 # 8. clip.cpp's attention in BF16: with BF16 weights, or with the encoder on a CPU whose ggml
 #    variant has AVX512_BF16 (whatever the weights' type: F16, Q8_0, Q4_0), Q and K are cast to
 #    BF16 so that KQ runs on tinyBLAS's BF16 kernel, as BF16 linear layers do; scores still
-#    accumulate in F32. KQV follows with fix 10. llama_panama_clip_use_bf16 turns it off for the
-#    loads on one thread (then only BF16 weights take it) and llama_panama_clip_bf16_attention
-#    says whether a load took it.
+#    accumulate in F32. KQV follows with fix 10. llama_panama_clip_load_options turns it off for
+#    the loads on one thread (then only BF16 weights take it) and
+#    llama_panama_clip_loaded_report says whether a load took it.
 #
 # 9. clip.cpp's weights in the CPU's extra buffer types. clip.cpp allocates every weight in the
 #    backend's default buffer type, so the kernels that serve llama.cpp's own models from extra
@@ -54,8 +54,8 @@
 #    AVX2 CPU) never ran a projector. With the encoder on the CPU, a matrix that only matrix
 #    products use (read from the warmup graph) goes to the first extra buffer type whose kernels
 #    take all of those products, as llama.cpp's model loader decides for the language model.
-#    llama_panama_clip_use_extra_bufts turns it off for the loads on one thread, and
-#    llama_panama_clip_weight_bufts says what went where (the fragments in llama-cpp-fixes/).
+#    llama_panama_clip_load_options turns it off for the loads on one thread, and
+#    llama_panama_clip_loaded_report says what went where (the fragments in llama-cpp-fixes/).
 #
 # 10. clip.cpp's attention a head at a time where all heads' scores would not stay in the cache
 #    (over 4 MiB: InternVL's 1,025 tokens make 4.3 MB a head, 69 MB for 16). KQ, softmax and KQV
@@ -165,15 +165,14 @@ function(llama_panama_apply_fixes src)
         "    auto status = ggml_backend_sched_graph_compute(ctx->sched.get(), gf);\n"
         "    // llama-panama fix: the profiling callback, when one is set (see cmake/llama-cpp-fixes.cmake)\n    ggml_backend_sched_set_eval_callback(ctx->sched.get(), llama_panama_clip_eval_cb, llama_panama_clip_eval_ud);\n    auto status = ggml_backend_sched_graph_compute(ctx->sched.get(), gf);\n")
     set(clip "${src}/tools/mtmd/clip.cpp")
-    llama_panama_insert_before("${clip}" "struct clip_model_loader {\n" "clip-extra-bufts-api.cpp")
-    llama_panama_insert_before("${clip}" "struct clip_graph {\n" "clip-bf16-attention.cpp")
+    llama_panama_insert_before("${clip}" "struct clip_model_loader {\n" "clip-load-options.cpp")
     llama_panama_insert_before("${clip}" "    void alloc_compute_meta(clip_ctx & ctx_clip) {\n" "clip-extra-bufts-loader.cpp")
     llama_panama_replace("${clip}"
         "    ggml_backend_buffer_ptr buf;\n\n    int max_nodes = 8192;\n"
         "    ggml_backend_buffer_ptr buf;\n    std::vector<ggml_backend_buffer_ptr> llama_panama_bufs_extra; // llama-panama fix 9\n    bool llama_panama_bf16_attn = false; // llama-panama fix 8\n\n    int max_nodes = 8192;\n")
     llama_panama_replace("${clip}"
         "            ctx_clip.buf.reset(ggml_backend_alloc_ctx_tensors_from_buft(ctx_clip.ctx_data.get(), buft));\n"
-        "            ctx_clip.llama_panama_bf16_attn = llama_panama_clip_bf16 && ctx_clip.backend == ctx_clip.backend_cpu && llama_panama_cpu_has_bf16(); // llama-panama fix 8\n            llama_panama_clip_bf16_taken = llama_panama_clip_bf16_taken || ctx_clip.llama_panama_bf16_attn;\n            llama_panama_alloc_extra_bufts(ctx_clip); // llama-panama fix 9: before the rest is allocated\n            ctx_clip.buf.reset(ggml_backend_alloc_ctx_tensors_from_buft(ctx_clip.ctx_data.get(), buft));\n")
+        "            ctx_clip.llama_panama_bf16_attn = llama_panama_clip_bf16 && ctx_clip.backend == ctx_clip.backend_cpu && llama_panama_cpu_has_bf16(); // llama-panama fix 8\n            if (ctx_clip.llama_panama_bf16_attn) {\n                llama_panama_clip_loaded += \"bf16-attention;\";\n            }\n            llama_panama_alloc_extra_bufts(ctx_clip); // llama-panama fix 9: before the rest is allocated\n            ctx_clip.buf.reset(ggml_backend_alloc_ctx_tensors_from_buft(ctx_clip.ctx_data.get(), buft));\n")
     llama_panama_replace("${clip}"
         "                if (ggml_backend_buft_is_host(buft)) {\n                    // for the CPU and Metal backend"
         "                if (ggml_backend_buffer_is_host(cur->buffer)) { // llama-panama fix 9: per tensor\n                    // for the CPU and Metal backend")

@@ -89,7 +89,7 @@
                 }
             }
             LOG_INF("%s: %zu matrices (%.2f MiB) in %s\n", __func__, ts.size(), size / 1024.0 / 1024.0, ggml_backend_buft_name(buft));
-            llama_panama_clip_placed += string_format("%s %zu %.2f;", ggml_backend_buft_name(buft), ts.size(), size / 1024.0 / 1024.0);
+            llama_panama_clip_loaded += string_format("%s %zu %.2f;", ggml_backend_buft_name(buft), ts.size(), size / 1024.0 / 1024.0);
         }
     }
 

@@ -22,11 +22,9 @@ public final class LlamaPanamaNative {
     private static final MethodHandle RELEASE_COMPUTE_THREADS;
     private static final MethodHandle ENCODE_PROFILE_START;
     private static final MethodHandle ENCODE_PROFILE_STOP;
-    private static final MethodHandle CLIP_USE_EXTRA_BUFTS;
-    private static final MethodHandle CLIP_WEIGHT_BUFTS;
+    private static final MethodHandle CLIP_LOAD_OPTIONS;
+    private static final MethodHandle CLIP_LOADED_REPORT;
     private static final MethodHandle CPU_EXTRA_BUFTS;
-    private static final MethodHandle CLIP_USE_BF16;
-    private static final MethodHandle CLIP_BF16_ATTENTION;
     /**
      * {@code llama_panama_abort_requested}, a ggml_abort_callback that reads the int32 flag it
      * is given as data: non-zero aborts the running decode.
@@ -47,15 +45,11 @@ public final class LlamaPanamaNative {
                 find(lookup, "llama_panama_encode_profile_start"), FunctionDescriptor.ofVoid());
         ENCODE_PROFILE_STOP = Linker.nativeLinker().downcallHandle(
                 find(lookup, "llama_panama_encode_profile_stop"), FunctionDescriptor.ofVoid(ADDRESS));
-        // in libmtmd, from fix 9 of cmake/llama-cpp-fixes.cmake
-        CLIP_USE_EXTRA_BUFTS = Linker.nativeLinker().downcallHandle(
-                find(lookup, "llama_panama_clip_use_extra_bufts"), FunctionDescriptor.ofVoid(JAVA_BOOLEAN));
-        CLIP_WEIGHT_BUFTS = Linker.nativeLinker().downcallHandle(
-                find(lookup, "llama_panama_clip_weight_bufts"), FunctionDescriptor.of(ADDRESS));
-        CLIP_USE_BF16 = Linker.nativeLinker().downcallHandle(
-                find(lookup, "llama_panama_clip_use_bf16"), FunctionDescriptor.ofVoid(JAVA_BOOLEAN));
-        CLIP_BF16_ATTENTION = Linker.nativeLinker().downcallHandle(
-                find(lookup, "llama_panama_clip_bf16_attention"), FunctionDescriptor.of(JAVA_BOOLEAN));
+        // in libmtmd, from fixes 8 and 9 of cmake/llama-cpp-fixes.cmake
+        CLIP_LOAD_OPTIONS = Linker.nativeLinker().downcallHandle(
+                find(lookup, "llama_panama_clip_load_options"), FunctionDescriptor.ofVoid(JAVA_BOOLEAN, JAVA_BOOLEAN));
+        CLIP_LOADED_REPORT = Linker.nativeLinker().downcallHandle(
+                find(lookup, "llama_panama_clip_loaded_report"), FunctionDescriptor.of(ADDRESS));
         CPU_EXTRA_BUFTS = Linker.nativeLinker().downcallHandle(
                 find(lookup, "llama_panama_cpu_extra_bufts"), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
     }
@@ -124,48 +118,28 @@ public final class LlamaPanamaNative {
     }
 
     /**
-     * Whether projectors loaded next on this thread may keep matrices in the CPU's extra buffer
-     * types (AMX, repacked Q4_0/Q4_K); also forgets what earlier loads on this thread placed.
+     * Options of the projectors loaded next on this thread: attention in BF16 where the CPU has
+     * BF16 dot products, matrices in the CPU's extra buffer types (AMX, repacked Q4_0/Q4_K);
+     * also forgets what earlier loads on this thread reported.
      */
-    public static void clipUseExtraBufts(boolean use) {
+    public static void clipLoadOptions(boolean bf16, boolean extraBufts) {
         try {
-            CLIP_USE_EXTRA_BUFTS.invokeExact(use);
+            CLIP_LOAD_OPTIONS.invokeExact(bf16, extraBufts);
         } catch (Throwable t) {
-            throw new AssertionError("llama_panama_clip_use_extra_bufts", t);
+            throw new AssertionError("llama_panama_clip_load_options", t);
         }
     }
 
     /**
-     * What the projectors loaded on this thread since {@link #clipUseExtraBufts} placed in extra
-     * buffer types: "NAME MATRICES MIB;" per buffer type and encoder, empty for nothing.
+     * What the projectors loaded on this thread since {@link #clipLoadOptions} got, per encoder:
+     * "bf16-attention;" when attention runs in BF16, "NAME MATRICES MIB;" per extra buffer type.
      */
-    public static String clipWeightBufts() {
+    public static String clipLoadedReport() {
         try {
-            MemorySegment s = (MemorySegment) CLIP_WEIGHT_BUFTS.invokeExact();
+            MemorySegment s = (MemorySegment) CLIP_LOADED_REPORT.invokeExact();
             return s.reinterpret(Long.MAX_VALUE).getString(0);
         } catch (Throwable t) {
-            throw new AssertionError("llama_panama_clip_weight_bufts", t);
-        }
-    }
-
-    /**
-     * Whether projectors loaded next on this thread may run attention in BF16 where the CPU has
-     * BF16 dot products (fix 8 of cmake/llama-cpp-fixes.cmake); BF16 weights always do.
-     */
-    public static void clipUseBf16(boolean use) {
-        try {
-            CLIP_USE_BF16.invokeExact(use);
-        } catch (Throwable t) {
-            throw new AssertionError("llama_panama_clip_use_bf16", t);
-        }
-    }
-
-    /** Whether a projector loaded on this thread since {@link #clipUseBf16} runs attention in BF16. */
-    public static boolean clipBf16Attention() {
-        try {
-            return (boolean) CLIP_BF16_ATTENTION.invokeExact();
-        } catch (Throwable t) {
-            throw new AssertionError("llama_panama_clip_bf16_attention", t);
+            throw new AssertionError("llama_panama_clip_loaded_report", t);
         }
     }
 

@@ -88,30 +88,29 @@ public final class Projector extends NativeResource {
         int imageSize = checkProjectorFile(mmproj, model);
         Bf16Weights.Choice weights = Bf16Weights.choose(mmproj, params);
         try (Arena call = Arena.ofConfined()) {
-            LlamaPanamaNative.clipUseExtraBufts(params.extraBufferTypes()); // for this thread's load
-            LlamaPanamaNative.clipUseBf16(params.bf16());
+            LlamaPanamaNative.clipLoadOptions(params.bf16(), params.extraBufferTypes()); // for this thread's load
             MemorySegment c = LlamaNative.mtmd_init_from_file(call.allocateFrom(weights.file().toString()),
                     Handles.of(model), params.toNative(call));
-            String placed = LlamaPanamaNative.clipWeightBufts();
-            boolean bf16Attention = LlamaPanamaNative.clipBf16Attention();
+            String loaded = LlamaPanamaNative.clipLoadedReport();
             LlamaPanamaNative.releaseComputeThreads(); // leave no OpenMP team behind on this thread
             if (c.equals(MemorySegment.NULL)) {
                 throw new VisionException("mtmd could not load the projector " + mmproj
                         + " (mtmd logs its reason to stderr; ProjectorParams.withVerbose shows more)");
             }
             Projector p = new Projector(model, c, params.mediaMarker(), imageSize);
-            p.weights = weights.weights() + (bf16Attention ? "; attention in BF16" : "") + placement(placed, params);
+            p.weights = weights.weights() + (loaded.contains("bf16-attention;") ? "; attention in BF16" : "")
+                    + placement(loaded, params);
             return p;
         }
     }
 
-    /** The matrices clip.cpp put in the CPU's extra buffer types, from "NAME MATRICES MIB;" entries. */
-    static String placement(String placed, ProjectorParams params) {
+    /** The matrices clip.cpp put in the CPU's extra buffer types, from its "NAME MATRICES MIB;" entries. */
+    static String placement(String loaded, ProjectorParams params) {
         if (!params.extraBufferTypes()) {
             return "; extra buffer types turned off";
         }
         StringBuilder sb = new StringBuilder();
-        for (String entry : placed.split(";")) {
+        for (String entry : loaded.split(";")) {
             String[] f = entry.trim().split(" ");
             if (f.length == 3) {
                 sb.append(sb.isEmpty() ? "; " : ", ").append(f[1]).append(" matrices (").append(f[2])
