@@ -137,12 +137,12 @@ final class DescribeCommand implements Callable<Integer> {
                 // as llama-server's timings: where the time went, the encoder's share apart
                 Map<String, Object> timings = new LinkedHashMap<>();
                 timings.put("load_ms", loadMillis);
-                timings.put("encode_ms", chat.lastEvaluation().map(e -> e.encodeMillis()).orElse(0.0));
-                timings.put("tiles", chat.lastEvaluation().map(e -> e.mediaItems()).orElse(0));
-                timings.put("prompt_ms", chat.lastEvaluation().map(e -> e.decodeMillis()).orElse(0.0));
-                timings.put("decode_ms", r.stats().generationMillis());
                 int tiles = chat.lastEvaluation().map(e -> e.mediaItems()).orElse(0);
                 double encodeMillis = chat.lastEvaluation().map(e -> e.encodeMillis()).orElse(0.0);
+                timings.put("encode_ms", encodeMillis);
+                timings.put("tiles", tiles);
+                timings.put("prompt_ms", chat.lastEvaluation().map(e -> e.decodeMillis()).orElse(0.0));
+                timings.put("decode_ms", r.stats().generationMillis());
                 if (tiles > 0) {
                     timings.put("encode_ms_per_tile", encodeMillis / tiles);
                     // the encoder's layers (the projection's few GFLOP depend on the tokens: left out)

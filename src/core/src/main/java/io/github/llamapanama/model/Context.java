@@ -1,7 +1,7 @@
 package io.github.llamapanama.model;
 
-
 import io.github.llamapanama.LlamaException;
+import io.github.llamapanama.internal.Handles;
 import io.github.llamapanama.internal.LlamaPanamaNative;
 import io.github.llamapanama.internal.LogBridge;
 import io.github.llamapanama.internal.NativeResource;
@@ -65,7 +65,7 @@ public final class Context extends NativeResource {
             llama_context_params.abort_callback_data(p, abortFlag);
             LogBridge.beginCapture();
             try {
-                created = LlamaNative.llama_init_from_model(model.handle(), p);
+                created = LlamaNative.llama_init_from_model(Handles.of(model), p);
             } finally {
                 log = LogBridge.endCapture();
             }

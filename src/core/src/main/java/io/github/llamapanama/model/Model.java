@@ -1,6 +1,5 @@
 package io.github.llamapanama.model;
 
-import io.github.llamapanama.internal.Handles;
 
 import io.github.llamapanama.gguf.GgufFile;
 import io.github.llamapanama.gguf.GgufFormatException;
@@ -227,12 +226,6 @@ public final class Model extends NativeResource {
             return t.equals(MemorySegment.NULL) ? Optional.empty()
                     : Optional.of(t.reinterpret(Integer.MAX_VALUE).getString(0));
         }
-    }
-
-    /** The native llama_model pointer, valid while this model is open. Other packages reach it through {@link Handles}. */
-    MemorySegment handle() {
-        ensureOpen();
-        return model;
     }
 
     void ensureOpenForVocab() {

@@ -1,6 +1,5 @@
 package io.github.llamapanama.model;
 
-
 import io.github.llamapanama.LlamaException;
 import io.github.llamapanama.internal.ffm.LlamaNative;
 

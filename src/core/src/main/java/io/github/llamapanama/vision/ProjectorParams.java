@@ -36,11 +36,6 @@ public record ProjectorParams(int threads, boolean useGpu, boolean verbose, bool
         this(threads, useGpu, verbose, printTimings, mediaMarker, true, true);
     }
 
-    public ProjectorParams(int threads, boolean useGpu, boolean verbose, boolean printTimings, String mediaMarker,
-                           boolean bf16) {
-        this(threads, useGpu, verbose, printTimings, mediaMarker, bf16, true);
-    }
-
     public ProjectorParams {
         Objects.requireNonNull(mediaMarker, "mediaMarker");
         if (threads < 1) {

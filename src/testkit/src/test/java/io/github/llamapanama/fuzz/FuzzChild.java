@@ -3,6 +3,7 @@ package io.github.llamapanama.fuzz;
 import io.github.llamapanama.LlamaException;
 import io.github.llamapanama.fixtures.Fixtures;
 import io.github.llamapanama.generation.GenerationParams;
+import io.github.llamapanama.gguf.GgufType;
 import io.github.llamapanama.generation.Generator;
 import io.github.llamapanama.model.Context;
 import io.github.llamapanama.model.ContextParams;
@@ -14,6 +15,7 @@ import io.github.llamapanama.testing.TestData;
 import io.github.llamapanama.vision.Bitmap;
 import io.github.llamapanama.vision.InputChunks;
 import io.github.llamapanama.vision.Projector;
+import io.github.llamapanama.vision.ProjectorConverter;
 import io.github.llamapanama.vision.ProjectorParams;
 
 import java.io.BufferedReader;
@@ -42,7 +44,7 @@ public final class FuzzChild {
             StandardCharsets.UTF_8);
     private final Path cases;
     private GgufMutator models;
-    private GgufMutator projectors;
+    private GgufMutator[] projectors; // the F16 fixture and its Q4_0 conversion, which takes the repacked kernels
     private ImageMutator images;
     private Model baseModel;
     private Projector baseProjector;
@@ -80,7 +82,7 @@ public final class FuzzChild {
                     outcome = model(file);
                 }
                 case "projector" -> {
-                    GgufMutator.Mutation m = projectors().mutate(seed);
+                    GgufMutator.Mutation m = projectors(seed).mutate(seed);
                     file = write(kind, seed, "gguf", m.bytes(), m.description());
                     outcome = projector(file);
                 }
@@ -190,11 +192,16 @@ public final class FuzzChild {
         return models;
     }
 
-    private GgufMutator projectors() throws IOException {
+    /** Even seeds mutate the F16 projector, odd ones its Q4_0 conversion (extra buffer types, fix 9). */
+    private GgufMutator projectors(long seed) throws IOException {
         if (projectors == null) {
-            projectors = new GgufMutator(Files.readAllBytes(Fixtures.tinyInternVlMmproj()));
+            Path q4 = Files.createTempFile(cases, "mmproj-", "-Q4_0.gguf"); // children may share the folder
+            ProjectorConverter.convert(Fixtures.tinyInternVlMmproj(), q4, GgufType.Q4_0);
+            projectors = new GgufMutator[] {new GgufMutator(Files.readAllBytes(Fixtures.tinyInternVlMmproj())),
+                    new GgufMutator(Files.readAllBytes(q4))};
+            Files.delete(q4);
         }
-        return projectors;
+        return projectors[(int) Math.floorMod(seed, 2L)];
     }
 
     private ImageMutator images() throws IOException {
